@@ -1,0 +1,76 @@
+package org.kemari.xen;
+
+import java.util.List;
+
+/**
+ * The hypervisor as dom0 sees it: domain control, log-dirty, foreign memory and contexts (the
+ * libxenctrl / libxenforeignmemory surface), plus factories for the event-channel, grant-table
+ * and xenstore handles. Every backend (xen, sim) implements this one-to-one and must pass the
+ * hypervisor TCK. All failures are {@link XenException}.
+ */
+public interface Hypervisor extends AutoCloseable {
+
+    /** "xen" or "sim". */
+    String backend();
+
+    List<DomainInfo> domains();
+
+    /** @throws XenException with ESRCH if there is no such domain */
+    DomainInfo domain(int domid);
+
+    /** By name, or by numeric id given as text, as xl accepts either. */
+    DomainInfo lookup(String nameOrId);
+
+    /** Creates an empty domain of the given shape, paused, with all its memory populated. */
+    int createDomain(DomainConfig config);
+
+    /**
+     * Raises the domain's controller pause count; the vcpus are stopped when this returns.
+     * Pauses nest: the domain runs again only when every pause is undone.
+     */
+    void pause(int domid);
+
+    /** Undoes one {@link #pause}; EINVAL if the domain is not paused by the controller. */
+    void unpause(int domid);
+
+    void destroy(int domid);
+
+    /** Turns on dirty logging; EOPNOTSUPP for a PV guest on a Xen without shadow paging. */
+    void enableLogDirty(int domid);
+
+    void disableLogDirty(int domid);
+
+    /** Fills {@code into} with the pages dirtied since the last clean, and resets the log. Returns the dirty count. */
+    long cleanLogDirty(int domid, DirtyBitmap into);
+
+    /** Like {@link #cleanLogDirty} but leaves the log as it is. */
+    long peekLogDirty(int domid, DirtyBitmap into);
+
+    /** Maps {@code count} frames of {@code pfns} (xenforeignmemory_map), with per-frame errors. */
+    ForeignMapping map(int domid, long[] pfns, int count, boolean writable);
+
+    int hvmContextSize(int domid);
+
+    HvmContext hvmContext(int domid);
+
+    /** Loads a context into a paused domain. */
+    void setHvmContext(int domid, HvmContext context);
+
+    VcpuContext vcpuContext(int domid, int vcpu);
+
+    void setVcpuContext(int domid, VcpuContext context);
+
+    /** An HVM parameter (HVM_PARAM_* from public/hvm/params.h). */
+    long hvmParam(int domid, int param);
+
+    void setHvmParam(int domid, int param, long value);
+
+    EventChannels openEventChannels();
+
+    GrantTables openGrantTables();
+
+    XenStore openXenStore();
+
+    @Override
+    void close();
+}
