@@ -1,0 +1,112 @@
+package org.kemari.tap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WitnessLeaseTest {
+    private static final Duration D = Duration.ofSeconds(4);
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+
+    @TempDir
+    Path dir;
+
+    private WitnessLease lease(String who) {
+        return new WitnessLease(dir.resolve("pair.lease"), who, D, Duration.ofSeconds(1), now::get);
+    }
+
+    private void advance(Duration d) {
+        now.addAndGet(d.toNanos());
+    }
+
+    @Test
+    void firstClaimantHoldsAndOthersCannotClaim() {
+        WitnessLease a = lease("hostA");
+        WitnessLease b = lease("hostB");
+        assertThat(a.isValid()).as("never held").isFalse();
+        assertThat(a.claimIfFree()).isTrue();
+        assertThat(a.generation()).isEqualTo(1);
+        assertThat(a.isValid()).isTrue();
+        assertThat(b.claimIfFree()).isFalse();
+        assertThat(b.read()).isEqualTo(new WitnessLease.Record("hostA", 1, 0));
+    }
+
+    @Test
+    void holderValidityEndsBeforeAContenderCanTakeOver() {
+        WitnessLease a = lease("hostA");
+        WitnessLease b = lease("hostB");
+        a.claimIfFree();
+        assertThat(b.contend()).isEqualTo(WitnessLease.Contention.HELD);
+        advance(Duration.ofSeconds(3));
+        assertThat(a.isValid()).as("3 s after renewal, lease of 4 s with 1 s margin").isFalse();
+        assertThat(b.contend()).isEqualTo(WitnessLease.Contention.WAITING);
+        advance(Duration.ofMillis(999));
+        assertThat(b.contend()).isEqualTo(WitnessLease.Contention.WAITING);
+        advance(Duration.ofMillis(1));
+        assertThat(b.contend()).isEqualTo(WitnessLease.Contention.ACQUIRED);
+        assertThat(b.generation()).isEqualTo(2);
+        assertThat(b.isValid()).isTrue();
+    }
+
+    @Test
+    void renewalsKeepAContenderWaitingForever() {
+        WitnessLease a = lease("hostA");
+        WitnessLease b = lease("hostB");
+        a.claimIfFree();
+        for (int i = 0; i < 20; i++) {
+            assertThat(b.contend()).isNotEqualTo(WitnessLease.Contention.ACQUIRED);
+            advance(Duration.ofSeconds(1));
+            assertThat(a.renew()).isTrue();
+            assertThat(a.isValid()).isTrue();
+        }
+    }
+
+    @Test
+    void aFencedHolderCannotRenew() {
+        WitnessLease a = lease("hostA");
+        WitnessLease b = lease("hostB");
+        a.claimIfFree();
+        b.contend();
+        advance(D);
+        assertThat(b.contend()).isEqualTo(WitnessLease.Contention.ACQUIRED);
+        assertThat(a.renew()).as("hostA was partitioned and came back").isFalse();
+        assertThat(a.claimIfFree()).isFalse();
+        assertThat(a.isValid()).isFalse();
+    }
+
+    @Test
+    void cleanReleaseLetsThePeerInWithoutWaiting() {
+        WitnessLease a = lease("hostA");
+        WitnessLease b = lease("hostB");
+        a.claimIfFree();
+        a.release();
+        assertThat(a.isValid()).isFalse();
+        assertThat(b.contend()).isEqualTo(WitnessLease.Contention.ACQUIRED);
+        assertThat(b.generation()).isEqualTo(2);
+        assertThat(a.renew()).isFalse();
+    }
+
+    @Test
+    void unreachableStorageMakesTheHolderStopButNotCrash() throws Exception {
+        WitnessLease a = lease("hostA");
+        a.claimIfFree();
+        Files.delete(dir.resolve("pair.lease"));
+        Files.createDirectory(dir.resolve("pair.lease"));
+        assertThat(a.renew()).isFalse();
+        advance(D);
+        assertThat(a.isValid()).isFalse();
+    }
+
+    @Test
+    void aForeignFileIsNamedInTheError() throws Exception {
+        Files.writeString(dir.resolve("pair.lease"), "hello world\n");
+        assertThatThrownBy(() -> lease("hostB").contend())
+                .hasMessageContaining("pair.lease").hasMessageContaining("not a kemari lease file");
+    }
+}
