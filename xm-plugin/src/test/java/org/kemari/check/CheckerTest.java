@@ -1,0 +1,101 @@
+package org.kemari.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckerTest {
+    @TempDir
+    Path dir;
+
+    /** A block as the workload writes it, built here independently of the guest's own code. */
+    static ByteBuffer block(long seq, long blockNo) {
+        ByteBuffer b = ByteBuffer.allocate(BlockImage.BLOCK_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        Random r = new Random(seq);
+        for (int i = BlockImage.HEADER; i < BlockImage.BLOCK_SIZE; i++) {
+            b.put(i, (byte) r.nextInt());
+        }
+        b.putLong(0, BlockImage.MAGIC).putLong(8, seq).putLong(16, blockNo)
+                .putLong(24, BlockImage.fnv1a64(b, BlockImage.HEADER, BlockImage.BLOCK_SIZE - BlockImage.HEADER));
+        return b;
+    }
+
+    static AckRecord ack(long seq, long blockNo) {
+        return new AckRecord(seq, blockNo, BlockImage.fnv1a64(block(seq, blockNo), 0, BlockImage.BLOCK_SIZE), seq * 10);
+    }
+
+    private Path image(long... seqBlockPairs) throws Exception {
+        Path img = dir.resolve("disk.img");
+        try (FileChannel ch = FileChannel.open(img, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+            ch.write(ByteBuffer.allocate(8 * BlockImage.BLOCK_SIZE), 0);
+            for (int i = 0; i < seqBlockPairs.length; i += 2) {
+                ch.write(block(seqBlockPairs[i], seqBlockPairs[i + 1]), seqBlockPairs[i + 1] * BlockImage.BLOCK_SIZE);
+            }
+        }
+        return img;
+    }
+
+    @Test
+    void ackWireFormatRoundTrips() {
+        AckRecord a = ack(5, 3);
+        assertThat(AckRecord.parse(a.encode())).isEqualTo(a);
+    }
+
+    @Test
+    void replayedOutputIsAcceptedOnlyIfIdentical() {
+        OutputLedger ledger = new OutputLedger();
+        ledger.record(ack(0, 0));
+        ledger.record(ack(1, 1));
+        ledger.record(ack(1, 1));
+        assertThat(ledger.violations()).isEmpty();
+        assertThat(ledger.duplicates()).isEqualTo(1);
+        ledger.record(ack(1, 2));
+        assertThat(ledger.violations()).singleElement().asString().startsWith("divergence: write 1");
+    }
+
+    @Test
+    void aSkippedAcknowledgementIsAGap() {
+        OutputLedger ledger = new OutputLedger();
+        ledger.record(ack(0, 0));
+        ledger.record(ack(2, 2));
+        assertThat(ledger.violations()).containsExactly("gap: expected acknowledgement of write 1, got 2");
+    }
+
+    @Test
+    void diskMayHoldNewerButNotOlderOrTornWrites() throws Exception {
+        OutputLedger ledger = new OutputLedger();
+        for (long s = 0; s < 4; s++) {
+            ledger.record(ack(s, s));
+        }
+        ledger.record(ack(4, 0));
+        // block 0: acknowledged write 4 is there; block 1: a newer, unacknowledged write 9; 2 and 3 fine
+        Path ok = image(4, 0, 9, 1, 2, 2, 3, 3);
+        assertThat(DiskAudit.audit(ok, ledger.lastAckPerBlock())).isEmpty();
+
+        Path bad = image(0, 0, 1, 1, 2, 2);
+        List<String> problems = DiskAudit.audit(bad, ledger.lastAckPerBlock());
+        assertThat(problems).hasSize(2);
+        assertThat(problems.get(0)).contains("block 0").contains("older than acknowledged write 4");
+        assertThat(problems.get(1)).contains("block 3").contains("never written");
+    }
+
+    @Test
+    void aTornBlockIsCaught() throws Exception {
+        OutputLedger ledger = new OutputLedger();
+        ledger.record(ack(0, 0));
+        Path img = image(0, 0);
+        try (FileChannel ch = FileChannel.open(img, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {1, 2, 3}), 2048);
+        }
+        assertThat(DiskAudit.audit(img, ledger.lastAckPerBlock())).singleElement().asString().contains("torn");
+    }
+}
