@@ -57,6 +57,11 @@ public final class SharedRing<Q, P> {
         }
     }
 
+    /** A view of the ring's memory (header and slots), e.g. to copy it whole. */
+    public ByteBuffer memory() {
+        return page.duplicate().clear();
+    }
+
     public RingProtocol<Q, P> protocol() {
         return protocol;
     }

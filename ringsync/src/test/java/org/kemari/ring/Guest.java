@@ -27,8 +27,8 @@ public final class Guest {
         return new FrontRing<>(shared, index);
     }
 
-    /** The backend's side of a frontend's ring, attached as at connection time. */
+    /** The backend's side of a frontend's ring, attached where nothing is yet answered. */
     public static <Q, P> BackRing<Q, P> backOf(FrontRing<Q, P> front) {
-        return new BackRing<>(front.shared(), front.requestProducerPrivate());
+        return new BackRing<>(front.shared(), front.shared().responseProducer());
     }
 }
