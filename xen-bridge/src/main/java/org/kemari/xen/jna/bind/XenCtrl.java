@@ -1,0 +1,74 @@
+package org.kemari.xen.jna.bind;
+
+import com.sun.jna.Library;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.LongByReference;
+
+/** libxenctrl.so.4.17 (xenctrl.h): domain control, log-dirty, contexts, HVM params. */
+public interface XenCtrl extends Library {
+    String SONAME = "libxenctrl.so.4.17";
+
+    /** Log-dirty operations (public/domctl.h); Xen 4.16+ routes them through xc_logdirty_control. */
+    int XEN_DOMCTL_SHADOW_OP_OFF = 0;
+    int XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY = 2;
+    int XEN_DOMCTL_SHADOW_OP_CLEAN = 11;
+    int XEN_DOMCTL_SHADOW_OP_PEEK = 12;
+
+    /** xc_domaininfo_t.flags (public/domctl.h). */
+    int XEN_DOMINF_dying = 1;
+    int XEN_DOMINF_hvm_guest = 1 << 1;
+    int XEN_DOMINF_shutdown = 1 << 2;
+    int XEN_DOMINF_paused = 1 << 3;
+    int XEN_DOMINF_blocked = 1 << 4;
+    int XEN_DOMINF_running = 1 << 5;
+    int XEN_DOMINF_shutdownmask = 255;
+    int XEN_DOMINF_shutdownshift = 16;
+    /** The shutdown code a crashed guest reports (public/sched.h). */
+    int SHUTDOWN_crash = 3;
+
+    /** Emulated legacy PIC (public/arch-x86/xen.h): libxl gives it to HVM guests, never to PVH. */
+    int XEN_X86_EMU_PIC = 1 << 5;
+
+    int SIZEOF_VCPU_GUEST_CONTEXT_ANY = 5168;
+    int SIZEOF_XEN_PFN = 8;
+    /** The log-dirty bitmap is an array of C unsigned long. */
+    int SIZEOF_BITMAP_WORD = 8;
+    int XC_PAGE_SIZE = 4096;
+
+    XcInterfaceHandle xc_interface_open(XtlLogger logger, XtlLogger dombuildLogger, int openFlags);
+
+    int xc_interface_close(XcInterfaceHandle xch);
+
+    int xc_domain_getinfolist(XcInterfaceHandle xch, int firstDomain, int maxDomains, XcDomainInfo info);
+
+    int xc_domain_pause(XcInterfaceHandle xch, int domid);
+
+    int xc_domain_unpause(XcInterfaceHandle xch, int domid);
+
+    int xc_domain_destroy(XcInterfaceHandle xch, int domid);
+
+    int xc_domain_maximum_gpfn(XcInterfaceHandle xch, int domid, LongByReference gpfns);
+
+    long xc_logdirty_control(XcInterfaceHandle xch, int domid, int sop, XcHypercallBuffer dirtyBitmap,
+                             long pages, int mode, XcShadowOpStats stats);
+
+    /** The function behind the xc_hypercall_buffer_alloc_pages macro. */
+    Pointer xc__hypercall_buffer_alloc_pages(XcInterfaceHandle xch, XcHypercallBuffer b, int nrPages);
+
+    /** The function behind the xc_hypercall_buffer_free_pages macro. */
+    void xc__hypercall_buffer_free_pages(XcInterfaceHandle xch, XcHypercallBuffer b, int nrPages);
+
+    /** With a NULL buffer returns the size the context needs; otherwise the size written. */
+    int xc_domain_hvm_getcontext(XcInterfaceHandle xch, int domid, Pointer ctxtBuf, int size);
+
+    int xc_domain_hvm_setcontext(XcInterfaceHandle xch, int domid, Pointer hvmCtxt, int size);
+
+    /** {@code ctxt} points at SIZEOF_VCPU_GUEST_CONTEXT_ANY bytes (vcpu_guest_context_any_t). */
+    int xc_vcpu_getcontext(XcInterfaceHandle xch, int domid, int vcpu, Pointer ctxt);
+
+    int xc_vcpu_setcontext(XcInterfaceHandle xch, int domid, int vcpu, Pointer ctxt);
+
+    int xc_hvm_param_get(XcInterfaceHandle xch, int domid, int param, LongByReference value);
+
+    int xc_hvm_param_set(XcInterfaceHandle xch, int domid, int param, long value);
+}
