@@ -19,7 +19,11 @@ public final class Errno {
     public static final int ENOSPC = 28;
     public static final int ERANGE = 34;
     public static final int ENOSYS = 38;
+    /** Xen's answer to a controller pause count beyond 255. */
+    public static final int EOVERFLOW = 75;
     public static final int EOPNOTSUPP = 95;
+    /** The evtchn driver's answer for a port the handle did not bind. */
+    public static final int ENOTCONN = 107;
     public static final int ETIMEDOUT = 110;
 
     private Errno() {
@@ -44,7 +48,9 @@ public final class Errno {
             case ENOSPC -> "ENOSPC";
             case ERANGE -> "ERANGE";
             case ENOSYS -> "ENOSYS";
+            case EOVERFLOW -> "EOVERFLOW";
             case EOPNOTSUPP -> "EOPNOTSUPP";
+            case ENOTCONN -> "ENOTCONN";
             case ETIMEDOUT -> "ETIMEDOUT";
             default -> "errno" + errno;
         };

@@ -1,0 +1,227 @@
+package org.kemari.xen.sim;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.kemari.xen.DirtyBitmap;
+import org.kemari.xen.DomainConfig;
+import org.kemari.xen.DomainInfo;
+import org.kemari.xen.DomainType;
+import org.kemari.xen.Errno;
+import org.kemari.xen.EventChannels;
+import org.kemari.xen.ForeignMapping;
+import org.kemari.xen.GrantTables;
+import org.kemari.xen.HvmContext;
+import org.kemari.xen.Hypervisor;
+import org.kemari.xen.VcpuContext;
+import org.kemari.xen.XenException;
+import org.kemari.xen.XenStore;
+
+/** dom0's handle on a {@link SimHost}; operations and errors named after the libxenctrl calls. */
+final class SimHypervisor implements Hypervisor {
+    private static final String SHADOW_OP = "xc_shadow_control";
+
+    private final SimHost host;
+    private volatile boolean closed;
+
+    SimHypervisor(SimHost host) {
+        this.host = host;
+    }
+
+    @Override
+    public String backend() {
+        return "sim";
+    }
+
+    @Override
+    public List<DomainInfo> domains() {
+        open("xc_domain_getinfolist");
+        return host.infos();
+    }
+
+    @Override
+    public DomainInfo domain(int domid) {
+        open("xc_domain_getinfo");
+        return host.info("xc_domain_getinfo", domid);
+    }
+
+    @Override
+    public DomainInfo lookup(String nameOrId) {
+        String op = "libxl_name_to_domid";
+        open(op);
+        if (nameOrId != null && nameOrId.matches("\\d{1,5}")) {
+            return host.info(op, Integer.parseInt(nameOrId));
+        }
+        for (DomainInfo d : host.infos()) {
+            if (d.name().equals(nameOrId)) {
+                return d;
+            }
+        }
+        throw new XenException(op, XenException.NO_DOMAIN, Errno.ESRCH, "no domain named '" + nameOrId + "'");
+    }
+
+    @Override
+    public int createDomain(DomainConfig config) {
+        open("xc_domain_create");
+        return host.create("xc_domain_create", config);
+    }
+
+    @Override
+    public void pause(int domid) {
+        open("xc_domain_pause");
+        host.guestDomain("xc_domain_pause", domid).pause("xc_domain_pause");
+    }
+
+    @Override
+    public void unpause(int domid) {
+        open("xc_domain_unpause");
+        host.guestDomain("xc_domain_unpause", domid).unpause("xc_domain_unpause");
+    }
+
+    @Override
+    public void destroy(int domid) {
+        open("xc_domain_destroy");
+        host.destroy("xc_domain_destroy", domid);
+    }
+
+    @Override
+    public void enableLogDirty(int domid) {
+        SimDomain d = guest(SHADOW_OP, domid);
+        if (d.type == DomainType.PV) {
+            throw new XenException(SHADOW_OP, domid, Errno.EOPNOTSUPP, "log-dirty for a PV guest needs "
+                    + "shadow paging, which Xen 4.17 as built by Debian lacks; use a PVH or HVM guest");
+        }
+        d.stopped(SHADOW_OP, () -> {
+            if (d.dirty.enabled()) {
+                throw new XenException(SHADOW_OP, domid, Errno.EINVAL, "log-dirty mode is already enabled");
+            }
+            d.dirty.enable();
+            return null;
+        });
+    }
+
+    @Override
+    public void disableLogDirty(int domid) {
+        SimDomain d = guest(SHADOW_OP, domid);
+        d.stopped(SHADOW_OP, () -> {
+            d.dirty.disable();
+            return null;
+        });
+    }
+
+    /** With log-dirty off Xen has no bitmap and reports every page clean; so does the simulator. */
+    @Override
+    public long cleanLogDirty(int domid, DirtyBitmap into) {
+        return harvest(domid, into, true);
+    }
+
+    @Override
+    public long peekLogDirty(int domid, DirtyBitmap into) {
+        return harvest(domid, into, false);
+    }
+
+    private long harvest(int domid, DirtyBitmap into, boolean clean) {
+        SimDomain d = guest(SHADOW_OP, domid);
+        if (into == null) {
+            throw new XenException(SHADOW_OP, domid, Errno.EFAULT, "no bitmap to fill");
+        }
+        return d.stopped(SHADOW_OP, () -> d.dirty.harvest(into, clean));
+    }
+
+    /** Frames beyond the domain's memory fail one by one with EINVAL, as a p2m miss does in Xen. */
+    @Override
+    public ForeignMapping map(int domid, long[] pfns, int count, boolean writable) {
+        String op = "xenforeignmemory_map";
+        SimDomain d = guest(op, domid);
+        if (pfns == null || count <= 0 || count > pfns.length) {
+            throw new XenException(op, domid, Errno.EINVAL, "bad frame count " + count + " for "
+                    + (pfns == null ? "no" : Integer.toString(pfns.length)) + " pfns");
+        }
+        long[] mapped = java.util.Arrays.copyOf(pfns, count);
+        int[] errors = new int[count];
+        ByteBuffer[] pages = new ByteBuffer[count];
+        for (int i = 0; i < count; i++) {
+            if (mapped[i] < 0 || mapped[i] >= d.pages) {
+                errors[i] = Errno.EINVAL;
+            } else {
+                ByteBuffer view = d.memory.frame(mapped[i]);
+                pages[i] = writable ? view : view.asReadOnlyBuffer();
+            }
+        }
+        return new SimForeignMapping(op, domid, mapped, errors, pages, () -> { });
+    }
+
+    @Override
+    public int hvmContextSize(int domid) {
+        return hvmContext(domid).size();
+    }
+
+    @Override
+    public HvmContext hvmContext(int domid) {
+        String op = "xc_domain_hvm_getcontext";
+        return guest(op, domid).hvmContext(op);
+    }
+
+    @Override
+    public void setHvmContext(int domid, HvmContext context) {
+        String op = "xc_domain_hvm_setcontext";
+        guest(op, domid).setHvmContext(op, context);
+    }
+
+    @Override
+    public VcpuContext vcpuContext(int domid, int vcpu) {
+        String op = "xc_vcpu_getcontext";
+        return guest(op, domid).vcpuContext(op, vcpu);
+    }
+
+    @Override
+    public void setVcpuContext(int domid, VcpuContext context) {
+        String op = "xc_vcpu_setcontext";
+        guest(op, domid).setVcpuContext(op, context);
+    }
+
+    @Override
+    public long hvmParam(int domid, int param) {
+        String op = "xc_hvm_param_get";
+        return guest(op, domid).hvmParam(op, param);
+    }
+
+    @Override
+    public void setHvmParam(int domid, int param, long value) {
+        String op = "xc_hvm_param_set";
+        guest(op, domid).setHvmParam(op, param, value);
+    }
+
+    @Override
+    public EventChannels openEventChannels() {
+        open("xenevtchn_open");
+        return new SimEventChannels(host.events);
+    }
+
+    @Override
+    public GrantTables openGrantTables() {
+        open("xengnttab_open");
+        return new SimGrantTables(host);
+    }
+
+    @Override
+    public XenStore openXenStore() {
+        open("xs_open");
+        return new SimXenStore(host.store, 0);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    private SimDomain guest(String op, int domid) {
+        open(op);
+        return host.guestDomain(op, domid);
+    }
+
+    private void open(String op) {
+        if (closed) {
+            throw new XenException(op, XenException.NO_DOMAIN, Errno.EBADF, "hypervisor handle is closed");
+        }
+    }
+}
