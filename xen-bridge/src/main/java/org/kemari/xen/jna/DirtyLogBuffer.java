@@ -6,7 +6,6 @@ import org.kemari.xen.DirtyBitmap;
 import org.kemari.xen.XenException;
 import org.kemari.xen.jna.bind.XcHypercallBuffer;
 import org.kemari.xen.jna.bind.XcInterfaceHandle;
-import org.kemari.xen.jna.bind.XcShadowOpStats;
 import org.kemari.xen.jna.bind.XenCtrl;
 
 /**
@@ -20,7 +19,6 @@ final class DirtyLogBuffer implements AutoCloseable {
     private final XcInterfaceHandle xch;
     private final LastError errors;
     private final XcHypercallBuffer buffer = new XcHypercallBuffer();
-    private final XcShadowOpStats stats = new XcShadowOpStats();
     private int pages;
 
     DirtyLogBuffer(XenCtrl ctrl, XcInterfaceHandle xch, LastError errors) {
@@ -37,7 +35,7 @@ final class DirtyLogBuffer implements AutoCloseable {
         // Xen writes only the bits it tracks; a stale bit from the previous epoch must not survive.
         bitmap.setMemory(0, bytes, (byte) 0);
         String op = sop == XenCtrl.XEN_DOMCTL_SHADOW_OP_CLEAN ? "CLEAN" : "PEEK";
-        long rc = ctrl.xc_logdirty_control(xch, domid, sop, buffer, into.size(), 0, stats);
+        long rc = ctrl.xc_logdirty_control(xch, domid, sop, buffer, into.size(), 0, null);
         if (rc < 0) {
             throw errors.of("xc_logdirty_control(" + op + ")", domid);
         }

@@ -13,19 +13,19 @@ import org.kemari.xen.jna.bind.PollFd;
 final class FdWait {
     private final LibC libc;
     private final LastError errors;
-    private final PollFd pfd = new PollFd();
 
     FdWait(LibC libc, LastError errors) {
         this.libc = libc;
         this.errors = errors;
     }
 
-    /** True once {@code fd} is readable, false if {@code timeout} passed first. Not thread-safe. */
+    /** True once {@code fd} is readable, false if {@code timeout} passed first. */
     boolean readable(int fd, Duration timeout, String operation) {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException(operation + ": negative timeout " + timeout);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
+        PollFd pfd = new PollFd();
         while (true) {
             long left = deadline - System.nanoTime();
             int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(0, (left + 999_999) / 1_000_000));

@@ -32,8 +32,8 @@ final class XenGrantTables implements GrantTables {
     private final XenForeignMemory fmem;
     private final LastError errors;
     private final QuietLogger logger;
-    private XengnttabHandle xgt;
-    private XenforeignmemoryHandle fh;
+    private volatile XengnttabHandle xgt;
+    private volatile XenforeignmemoryHandle fh;
 
     XenGrantTables(XenLibraries libs) {
         this.gnttab = libs.gnttab();
@@ -82,7 +82,7 @@ final class XenGrantTables implements GrantTables {
             throw errors.of("xengnttab_map_grant_ref(ref " + Integer.toUnsignedString(ref) + ")", domid);
         }
         return new MappedPages("xengnttab_map_grant_ref", "xengnttab_unmap",
-                (b, n) -> gnttab.xengnttab_unmap(h, b, n), errors, domid,
+                (b, n) -> gnttab.xengnttab_unmap(gnttab(), b, n), errors, domid,
                 new long[] {Integer.toUnsignedLong(ref)}, new int[1], page, writable);
     }
 

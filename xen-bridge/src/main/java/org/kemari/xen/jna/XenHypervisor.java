@@ -36,8 +36,9 @@ final class XenHypervisor implements Hypervisor {
     private final XenCtrl ctrl;
     private final LastError errors;
     private final QuietLogger logger;
-    private final XcInterfaceHandle xch;
-    private final XenforeignmemoryHandle fmem;
+    private final XcInterfaceHandle xchHandle;
+    private final XenforeignmemoryHandle fmemHandle;
+    private volatile boolean closed;
     private final DirtyLogBuffer dirtyLog;
     private XenStoreConnection names;
 
@@ -46,21 +47,21 @@ final class XenHypervisor implements Hypervisor {
         this.ctrl = libs.ctrl();
         this.errors = new LastError(libs.libc());
         this.logger = new QuietLogger(libs);
-        this.xch = ctrl.xc_interface_open(logger.get(), logger.get(), 0);
-        if (xch == null) {
+        this.xchHandle = ctrl.xc_interface_open(logger.get(), logger.get(), 0);
+        if (xchHandle == null) {
             XenException e = errors.of("xc_interface_open", XenException.NO_DOMAIN,
                     " (is this dom0, and are you root?)");
             logger.close();
             throw e;
         }
-        this.fmem = libs.fmem().xenforeignmemory_open(logger.get(), 0);
-        if (fmem == null) {
+        this.fmemHandle = libs.fmem().xenforeignmemory_open(logger.get(), 0);
+        if (fmemHandle == null) {
             XenException e = errors.of("xenforeignmemory_open", XenException.NO_DOMAIN);
-            ctrl.xc_interface_close(xch);
+            ctrl.xc_interface_close(xchHandle);
             logger.close();
             throw e;
         }
-        this.dirtyLog = new DirtyLogBuffer(ctrl, xch, errors);
+        this.dirtyLog = new DirtyLogBuffer(ctrl, xchHandle, errors);
     }
 
     @Override
@@ -75,13 +76,13 @@ final class XenHypervisor implements Hypervisor {
         XcDomainInfo[] batch = (XcDomainInfo[]) first.toArray(INFO_BATCH);
         int next = 0;
         while (true) {
-            int n = ctrl.xc_domain_getinfolist(xch, next, INFO_BATCH, first);
+            int n = ctrl.xc_domain_getinfolist(xch(), next, INFO_BATCH, first);
             if (n < 0) {
                 throw errors.of("xc_domain_getinfolist", XenException.NO_DOMAIN);
             }
             for (int i = 0; i < n; i++) {
                 batch[i].read();
-                out.add(describe(batch[i]));
+                describeIfAlive(batch[i], out);
             }
             if (n < INFO_BATCH) {
                 return out;
@@ -125,22 +126,22 @@ final class XenHypervisor implements Hypervisor {
 
     @Override
     public void pause(int domid) {
-        check(ctrl.xc_domain_pause(xch, domid), "xc_domain_pause", domid);
+        check(ctrl.xc_domain_pause(xch(), domid), "xc_domain_pause", domid);
     }
 
     @Override
     public void unpause(int domid) {
-        check(ctrl.xc_domain_unpause(xch, domid), "xc_domain_unpause", domid);
+        check(ctrl.xc_domain_unpause(xch(), domid), "xc_domain_unpause", domid);
     }
 
     @Override
     public void destroy(int domid) {
-        check(ctrl.xc_domain_destroy(xch, domid), "xc_domain_destroy", domid);
+        check(ctrl.xc_domain_destroy(xch(), domid), "xc_domain_destroy", domid);
     }
 
     @Override
     public void enableLogDirty(int domid) {
-        if (ctrl.xc_logdirty_control(xch, domid, XenCtrl.XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY,
+        if (ctrl.xc_logdirty_control(xch(), domid, XenCtrl.XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY,
                 null, 0, 0, null) < 0) {
             int errno = Native.getLastError();
             String hint = errno == Errno.EOPNOTSUPP
@@ -152,18 +153,20 @@ final class XenHypervisor implements Hypervisor {
 
     @Override
     public void disableLogDirty(int domid) {
-        if (ctrl.xc_logdirty_control(xch, domid, XenCtrl.XEN_DOMCTL_SHADOW_OP_OFF, null, 0, 0, null) < 0) {
+        if (ctrl.xc_logdirty_control(xch(), domid, XenCtrl.XEN_DOMCTL_SHADOW_OP_OFF, null, 0, 0, null) < 0) {
             throw errors.of("xc_logdirty_control(OFF)", domid);
         }
     }
 
     @Override
     public long cleanLogDirty(int domid, DirtyBitmap into) {
+        requireOpen();
         return dirtyLog.harvest(domid, XenCtrl.XEN_DOMCTL_SHADOW_OP_CLEAN, into);
     }
 
     @Override
     public long peekLogDirty(int domid, DirtyBitmap into) {
+        requireOpen();
         return dirtyLog.harvest(domid, XenCtrl.XEN_DOMCTL_SHADOW_OP_PEEK, into);
     }
 
@@ -176,7 +179,7 @@ final class XenHypervisor implements Hypervisor {
         long[] frames = Arrays.copyOf(pfns, count);
         int[] err = new int[count];
         int prot = LibC.PROT_READ | (writable ? LibC.PROT_WRITE : 0);
-        Pointer base = libs.fmem().xenforeignmemory_map(fmem, domid, prot, count, frames, err);
+        Pointer base = libs.fmem().xenforeignmemory_map(fmem(), domid, prot, count, frames, err);
         if (base == null) {
             throw errors.of("xenforeignmemory_map", domid);
         }
@@ -185,12 +188,12 @@ final class XenHypervisor implements Hypervisor {
             err[i] = Math.abs(err[i]);
         }
         return new MappedPages("xenforeignmemory_map", "xenforeignmemory_unmap",
-                (b, n) -> libs.fmem().xenforeignmemory_unmap(fmem, b, n), errors, domid, frames, err, base, writable);
+                (b, n) -> libs.fmem().xenforeignmemory_unmap(fmem(), b, n), errors, domid, frames, err, base, writable);
     }
 
     @Override
     public int hvmContextSize(int domid) {
-        int size = ctrl.xc_domain_hvm_getcontext(xch, domid, null, 0);
+        int size = ctrl.xc_domain_hvm_getcontext(xch(), domid, null, 0);
         if (size < 0) {
             throw errors.of("xc_domain_hvm_getcontext(size)", domid);
         }
@@ -201,7 +204,7 @@ final class XenHypervisor implements Hypervisor {
     public HvmContext hvmContext(int domid) {
         int size = hvmContextSize(domid);
         try (Memory buf = new Memory(Math.max(1, size))) {
-            int got = ctrl.xc_domain_hvm_getcontext(xch, domid, buf, size);
+            int got = ctrl.xc_domain_hvm_getcontext(xch(), domid, buf, size);
             if (got < 0) {
                 throw errors.of("xc_domain_hvm_getcontext", domid);
             }
@@ -214,7 +217,7 @@ final class XenHypervisor implements Hypervisor {
         byte[] blob = context.bytes();
         try (Memory buf = new Memory(Math.max(1, blob.length))) {
             buf.write(0, blob, 0, blob.length);
-            check(ctrl.xc_domain_hvm_setcontext(xch, domid, buf, blob.length), "xc_domain_hvm_setcontext", domid);
+            check(ctrl.xc_domain_hvm_setcontext(xch(), domid, buf, blob.length), "xc_domain_hvm_setcontext", domid);
         }
     }
 
@@ -222,7 +225,7 @@ final class XenHypervisor implements Hypervisor {
     public VcpuContext vcpuContext(int domid, int vcpu) {
         try (Memory buf = new Memory(XenCtrl.SIZEOF_VCPU_GUEST_CONTEXT_ANY)) {
             buf.clear();
-            check(ctrl.xc_vcpu_getcontext(xch, domid, vcpu, buf), "xc_vcpu_getcontext(vcpu " + vcpu + ")", domid);
+            check(ctrl.xc_vcpu_getcontext(xch(), domid, vcpu, buf), "xc_vcpu_getcontext(vcpu " + vcpu + ")", domid);
             return new VcpuContext(vcpu, buf.getByteArray(0, XenCtrl.SIZEOF_VCPU_GUEST_CONTEXT_ANY));
         }
     }
@@ -237,20 +240,20 @@ final class XenHypervisor implements Hypervisor {
         }
         try (Memory buf = new Memory(raw.length)) {
             buf.write(0, raw, 0, raw.length);
-            check(ctrl.xc_vcpu_setcontext(xch, domid, context.vcpu(), buf), op, domid);
+            check(ctrl.xc_vcpu_setcontext(xch(), domid, context.vcpu(), buf), op, domid);
         }
     }
 
     @Override
     public long hvmParam(int domid, int param) {
         LongByReference value = new LongByReference();
-        check(ctrl.xc_hvm_param_get(xch, domid, param, value), "xc_hvm_param_get(" + param + ")", domid);
+        check(ctrl.xc_hvm_param_get(xch(), domid, param, value), "xc_hvm_param_get(" + param + ")", domid);
         return value.getValue();
     }
 
     @Override
     public void setHvmParam(int domid, int param, long value) {
-        check(ctrl.xc_hvm_param_set(xch, domid, param, value), "xc_hvm_param_set(" + param + ")", domid);
+        check(ctrl.xc_hvm_param_set(xch(), domid, param, value), "xc_hvm_param_set(" + param + ")", domid);
     }
 
     @Override
@@ -268,21 +271,43 @@ final class XenHypervisor implements Hypervisor {
         return new XenStoreConnection(libs);
     }
 
+    /** Call once no other call is running: the handles are freed C memory afterwards. */
     @Override
     public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         dirtyLog.close();
         if (names != null) {
             names.close();
             names = null;
         }
-        libs.fmem().xenforeignmemory_close(fmem);
-        ctrl.xc_interface_close(xch);
+        libs.fmem().xenforeignmemory_close(fmemHandle);
+        ctrl.xc_interface_close(xchHandle);
         logger.close();
+    }
+
+    /** Refuses calls after close, which would otherwise pass freed handles to C. */
+    private void requireOpen() {
+        if (closed) {
+            throw new XenException("xen backend", XenException.NO_DOMAIN, Errno.EBADF, "hypervisor handle is closed");
+        }
+    }
+
+    private XcInterfaceHandle xch() {
+        requireOpen();
+        return xchHandle;
+    }
+
+    private XenforeignmemoryHandle fmem() {
+        requireOpen();
+        return fmemHandle;
     }
 
     private XcDomainInfo rawInfo(int domid) {
         XcDomainInfo info = new XcDomainInfo();
-        int n = ctrl.xc_domain_getinfolist(xch, domid, 1, info);
+        int n = ctrl.xc_domain_getinfolist(xch(), domid, 1, info);
         if (n < 0) {
             throw errors.of("xc_domain_getinfolist", domid);
         }
@@ -293,6 +318,17 @@ final class XenHypervisor implements Hypervisor {
         return info;
     }
 
+    /** A domain destroyed between the list and the per-domain calls is simply no longer listed. */
+    private void describeIfAlive(XcDomainInfo raw, List<DomainInfo> out) {
+        try {
+            out.add(describe(raw));
+        } catch (XenException e) {
+            if (e.errno() != Errno.ESRCH) {
+                throw e;
+            }
+        }
+    }
+
     private DomainInfo describe(XcDomainInfo raw) {
         int domid = DomainFlags.domid(raw);
         return DomainFlags.toInfo(raw, name(domid), maxGpfn(domid));
@@ -300,7 +336,7 @@ final class XenHypervisor implements Hypervisor {
 
     private long maxGpfn(int domid) {
         LongByReference gpfn = new LongByReference();
-        check(ctrl.xc_domain_maximum_gpfn(xch, domid, gpfn), "xc_domain_maximum_gpfn", domid);
+        check(ctrl.xc_domain_maximum_gpfn(xch(), domid, gpfn), "xc_domain_maximum_gpfn", domid);
         return gpfn.getValue();
     }
 
