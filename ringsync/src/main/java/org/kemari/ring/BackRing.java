@@ -131,11 +131,7 @@ public final class BackRing<Q, P> {
      * whether the frontend asked to be woken for any of them (its {@code rsp_event} was passed).
      */
     public boolean pushResponsesAndCheckNotify() {
-        int old = shared.responseProducer();
-        int pushed = responseProducerPrivate;
-        shared.setResponseProducer(pushed);
-        SharedRing.fullBarrier();
-        return SharedRing.crossed(old, pushed, shared.responseEvent());
+        return shared.pushAndCheckNotify(SharedRing.RSP_PROD, SharedRing.RSP_EVENT, responseProducerPrivate);
     }
 
     /**
@@ -143,12 +139,8 @@ public final class BackRing<Q, P> {
      * notification at the next request, then looks once more.
      */
     public boolean finalCheckForRequests() {
-        if (unconsumedRequests() != 0) {
-            return true;
-        }
-        shared.setRequestEvent(requestConsumer + 1);
-        SharedRing.fullBarrier();
-        return unconsumedRequests() != 0;
+        return unconsumedRequests() != 0
+                || shared.armAndRecheck(SharedRing.REQ_EVENT, requestConsumer + 1, () -> unconsumedRequests() != 0);
     }
 
     /**
@@ -163,11 +155,7 @@ public final class BackRing<Q, P> {
     public boolean finalCheckForRequestsFrom(int cursor) {
         int produced = requestProducer();
         requireWithin("cursor", cursor, produced, true);
-        if (produced != cursor) {
-            return true;
-        }
-        shared.setRequestEvent(cursor + 1);
-        SharedRing.fullBarrier();
-        return requestProducer() != cursor;
+        return produced != cursor
+                || shared.armAndRecheck(SharedRing.REQ_EVENT, cursor + 1, () -> requestProducer() != cursor);
     }
 }

@@ -77,11 +77,7 @@ public final class FrontRing<Q, P> {
      * the backend asked to be woken for any of them (its {@code req_event} was passed).
      */
     public boolean pushRequestsAndCheckNotify() {
-        int old = shared.requestProducer();
-        int pushed = requestProducerPrivate;
-        shared.setRequestProducer(pushed);
-        SharedRing.fullBarrier();
-        return SharedRing.crossed(old, pushed, shared.requestEvent());
+        return shared.pushAndCheckNotify(SharedRing.REQ_PROD, SharedRing.REQ_EVENT, requestProducerPrivate);
     }
 
     /**
@@ -115,11 +111,7 @@ public final class FrontRing<Q, P> {
      * next response, then looks once more so a response pushed in between is not missed.
      */
     public boolean finalCheckForResponses() {
-        if (unconsumedResponses() != 0) {
-            return true;
-        }
-        shared.setResponseEvent(responseConsumer + 1);
-        SharedRing.fullBarrier();
-        return unconsumedResponses() != 0;
+        return unconsumedResponses() != 0
+                || shared.armAndRecheck(SharedRing.RSP_EVENT, responseConsumer + 1, () -> unconsumedResponses() != 0);
     }
 }

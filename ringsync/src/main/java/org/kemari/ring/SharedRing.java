@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.BooleanSupplier;
 
 /**
  * The shared part of a Xen I/O ring ({@code struct name_sring} of {@code io/ring.h}) laid over
@@ -126,17 +127,29 @@ public final class SharedRing<Q, P> {
         INDEX.setRelease(page, RSP_EVENT, index);
     }
 
-    /** Xen's {@code mb()}: orders an event-index store before the producer re-read that follows. */
-    static void fullBarrier() {
+    /**
+     * {@code RING_PUSH_*_AND_CHECK_NOTIFY} for one direction ({@code producer}/{@code event} are
+     * the header offsets of its fields): publishes {@code pushed} with release semantics, then a
+     * full fence so the peer sees the new producer before we read its event index, and says
+     * whether the push passed that event index. The test is an unsigned difference, so it holds
+     * across the 2^32 wrap.
+     */
+    boolean pushAndCheckNotify(int producer, int event, int pushed) {
+        int old = (int) INDEX.getAcquire(page, producer);
+        INDEX.setRelease(page, producer, pushed);
         VarHandle.fullFence();
+        int wanted = (int) INDEX.getAcquire(page, event);
+        return Integer.compareUnsigned(pushed - wanted, pushed - old) < 0;
     }
 
     /**
-     * The notify test of {@code RING_PUSH_*_AND_CHECK_NOTIFY}: did moving the producer from
-     * {@code oldProd} to {@code newProd} pass {@code event}? Unsigned, so it holds across the
-     * 2^32 wrap.
+     * The second half of {@code RING_FINAL_CHECK_FOR_*}: asks the peer to notify when it
+     * produces index {@code next - 1}, then a full fence so that either the peer sees the new
+     * event index or we see its new producer; never neither (the lost wake-up).
      */
-    static boolean crossed(int oldProd, int newProd, int event) {
-        return Integer.compareUnsigned(newProd - event, newProd - oldProd) < 0;
+    boolean armAndRecheck(int event, int next, BooleanSupplier workLeft) {
+        INDEX.setRelease(page, event, next);
+        VarHandle.fullFence();
+        return workLeft.getAsBoolean();
     }
 }

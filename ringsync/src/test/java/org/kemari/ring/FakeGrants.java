@@ -19,6 +19,16 @@ public final class FakeGrants implements GrantTables {
         return frames.size() - 1;
     }
 
+    /** Grants a fresh frame with every byte {@code fill}; returns its reference. */
+    public int grantFilled(int fill) {
+        int ref = grant();
+        ByteBuffer frame = frames.get(ref);
+        for (int i = 0; i < frame.capacity(); i++) {
+            frame.put(i, (byte) fill);
+        }
+        return ref;
+    }
+
     /** The guest's own view of a granted frame. */
     public ByteBuffer frame(int ref) {
         return frames.get(ref).duplicate();

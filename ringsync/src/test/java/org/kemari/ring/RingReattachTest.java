@@ -185,9 +185,9 @@ class RingReattachTest {
         Path image = dir.resolve("san.img");
         Files.write(image, new byte[8 * 512]);
         FrontRing<BlkifRequest, BlkifResponse> front = Guest.ring(Blkif.PROTOCOL);
-        int a = grantFilled(0xaa);
-        int b = grantFilled(0xbb);
-        int c = grantFilled(0xcc);
+        int a = primary.grants.grantFilled(0xaa);
+        int b = primary.grants.grantFilled(0xbb);
+        int c = primary.grants.grantFilled(0xcc);
         front.post(BlkifRequest.of(Blkif.OP_WRITE, 0, 1, 0, new BlkifSegment(a, 0, 0)));
         front.post(BlkifRequest.of(Blkif.OP_WRITE, 0, 2, 1, new BlkifSegment(b, 0, 0)));
         front.post(BlkifRequest.of(Blkif.OP_WRITE, 0, 3, 0, new BlkifSegment(c, 0, 0)));
@@ -207,14 +207,5 @@ class RingReattachTest {
             assertThat(Files.readAllBytes(image)).isEqualTo(primaryLeft);
             assertThat(takeAll(epoch.guestFrontend())).containsExactly(1L, 2L, 3L, 4L);
         }
-    }
-
-    private int grantFilled(int fill) {
-        int ref = primary.grants.grant();
-        ByteBuffer frame = primary.grants.frame(ref);
-        while (frame.hasRemaining()) {
-            frame.put((byte) fill);
-        }
-        return ref;
     }
 }

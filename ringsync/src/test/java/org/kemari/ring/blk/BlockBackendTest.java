@@ -43,14 +43,8 @@ class BlockBackendTest {
         assertThat(guest.grants.openMappings()).as("every grant mapping is unmapped").isZero();
     }
 
-    /** A granted frame filled with {@code fill}. */
     private int frame(int fill) {
-        int ref = guest.grants.grant();
-        ByteBuffer f = guest.grants.frame(ref);
-        while (f.hasRemaining()) {
-            f.put((byte) fill);
-        }
-        return ref;
+        return guest.grants.grantFilled(fill);
     }
 
     private List<BlkifResponse> submit(BlkifRequest... requests) {
