@@ -1,0 +1,87 @@
+package org.kemari.xen.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.ReadOnlyBufferException;
+import org.junit.jupiter.api.Test;
+import org.kemari.xen.ForeignMapping;
+import org.kemari.xen.XenException;
+
+/** Foreign mappings: live views of guest memory, per-frame errors, read-only and closed mappings. */
+public abstract class ForeignMemoryTck extends TckBase {
+
+    @Test
+    void aMappingShowsWhatTheGuestWritesWhileMapped() {
+        int domid = startGuest("live");
+        hv.pause(domid);
+        try (ForeignMapping m = hv.map(domid, new long[] {layout().counterPfn()}, 1, false)) {
+            ByteBuffer page = m.page(0).order(ByteOrder.LITTLE_ENDIAN);
+            long before = page.getLong(layout().counterOffset());
+            advance(domid, 3);
+            assertThat(page.getLong(layout().counterOffset())).as("counter seen through the open mapping")
+                    .isGreaterThanOrEqualTo(before + 3)
+                    .isEqualTo(counter(domid));
+        }
+    }
+
+    @Test
+    void whatDom0WritesIsWhatTheGuestReads() {
+        int domid = startGuest("poke");
+        hv.pause(domid);
+        long planted = 1L << 40;
+        try (ForeignMapping m = hv.map(domid, new long[] {layout().counterPfn()}, 1, true)) {
+            m.page(0).order(ByteOrder.LITTLE_ENDIAN).putLong(layout().counterOffset(), planted);
+        }
+        hv.unpause(domid);
+        // the guest increments the counter in memory, so it continues from the planted value
+        awaitCounter(domid, c -> c > planted, "the guest to count on from dom0's value");
+    }
+
+    @Test
+    void framesBeyondTheGuestFailOneByOne() {
+        int domid = startGuest("range");
+        long last = hv.domain(domid).maxGpfn();
+        long[] pfns = {0, last, last + 1, last + 4096, layout().counterPfn()};
+        try (ForeignMapping m = hv.map(domid, pfns, pfns.length, false)) {
+            assertThat(m.count()).isEqualTo(5);
+            assertThat(m.error(0)).isZero();
+            assertThat(m.error(1)).isZero();
+            assertThat(m.error(2)).as("pfn maxGpfn+1").isNotZero();
+            assertThat(m.error(3)).as("pfn maxGpfn+4096").isNotZero();
+            assertThat(m.error(4)).isZero();
+            assertThat(m.page(1).capacity()).isEqualTo(ForeignMapping.PAGE_SIZE);
+            assertThat(m.pfn(2)).isEqualTo(last + 1);
+            int errno = m.error(2);
+            assertThatThrownBy(() -> m.page(2)).isInstanceOfSatisfying(XenException.class,
+                    e -> assertThat(e.errno()).isEqualTo(errno));
+        }
+    }
+
+    @Test
+    void aReadOnlyMappingCannotBeWritten() {
+        int domid = startGuest("ro");
+        try (ForeignMapping m = hv.map(domid, new long[] {layout().counterPfn()}, 1, false)) {
+            ByteBuffer page = m.page(0);
+            assertThat(page.isReadOnly()).isTrue();
+            assertThatThrownBy(() -> page.putLong(0, 1)).isInstanceOf(ReadOnlyBufferException.class);
+        }
+    }
+
+    @Test
+    void aClosedMappingRefusesAccess() {
+        int domid = startGuest("closed");
+        ForeignMapping m = hv.map(domid, new long[] {layout().counterPfn()}, 1, false);
+        m.close();
+        assertThatThrownBy(() -> m.page(0)).isInstanceOf(XenException.class);
+    }
+
+    @Test
+    void aBadFrameCountIsRejected() {
+        int domid = startGuest("count");
+        assertThatThrownBy(() -> hv.map(domid, new long[] {0, 1}, 3, false))
+                .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.operation()).contains("map"));
+    }
+}
