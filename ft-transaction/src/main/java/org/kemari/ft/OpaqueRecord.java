@@ -1,0 +1,32 @@
+package org.kemari.ft;
+
+import org.kemari.ft.wire.RecordType;
+
+/**
+ * State another module adds to every epoch and gets back on the secondary at commit, carried
+ * without interpretation: event-tap's held-request log, ringsync's ring state.
+ */
+public record OpaqueRecord(Kind kind, byte[] payload) {
+    public enum Kind {
+        EVENT_TAP_LOG(RecordType.EVENT_TAP_LOG), RING_STATE(RecordType.RING_STATE);
+
+        private final RecordType type;
+
+        Kind(RecordType type) {
+            this.type = type;
+        }
+
+        public RecordType recordType() {
+            return type;
+        }
+    }
+
+    public OpaqueRecord {
+        payload = payload.clone();
+    }
+
+    @Override
+    public byte[] payload() {
+        return payload.clone();
+    }
+}

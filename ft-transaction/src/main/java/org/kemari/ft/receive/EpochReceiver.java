@@ -1,0 +1,243 @@
+package org.kemari.ft.receive;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.kemari.ft.EpochConsumer;
+import org.kemari.ft.EpochId;
+import org.kemari.ft.receive.ReceiverOutcome.Kind;
+import org.kemari.ft.transport.Link;
+import org.kemari.ft.wire.Control;
+import org.kemari.ft.wire.ErrorCode;
+import org.kemari.ft.wire.Features;
+import org.kemari.ft.wire.Outbox;
+import org.kemari.ft.wire.Record;
+import org.kemari.ft.wire.RecordReader;
+import org.kemari.ft.wire.RecordType;
+import org.kemari.ft.wire.Role;
+import org.kemari.ft.wire.StreamException;
+import org.kemari.ft.wire.StreamHeader;
+import org.kemari.xen.DomainConfig;
+import org.kemari.xen.DomainInfo;
+import org.kemari.xen.Hypervisor;
+import org.kemari.xen.XenException;
+
+/**
+ * The secondary end of the epoch stream. On {@link #start()} it reads the primary's header,
+ * creates a paused replica domain of the same shape, and from then on buffers each epoch
+ * whole, applies it to the replica only when its commit checks out, hands the opaque records
+ * to the {@link EpochConsumer}s, and acknowledges it. A torn, corrupt, truncated or
+ * out-of-order epoch is discarded whole, so the replica always stays exactly at the last
+ * committed epoch. The replica is never unpaused or destroyed here: that is failover's call.
+ *
+ * <p>How the stream ended is reported once through {@link #outcome()}: {@code PRIMARY_LOST}
+ * (connection closed without END, or no data for the primary timeout) is the failover trigger.
+ */
+public final class EpochReceiver implements AutoCloseable {
+    private final Hypervisor hv;
+    private final Link link;
+    private final ReceiverConfig config;
+    private final Outbox outbox;
+    private final List<EpochConsumer> consumers = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<ReceiverOutcome> outcome = new CompletableFuture<>();
+    private final ScheduledExecutorService timer;
+    private final Thread reader;
+    private volatile long lastHeard = System.nanoTime();
+    private volatile boolean silent;
+    private volatile boolean closing;
+    private volatile int replicaDomid = -1;
+    private volatile long lastCommitted;
+    private long heartbeats;
+
+    public EpochReceiver(Hypervisor hv, Link link, ReceiverConfig config) {
+        this.hv = hv;
+        this.link = link;
+        this.config = config;
+        this.outbox = new Outbox(link.out());
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kemari-receiver-heartbeat"));
+        this.reader = daemon(this::run, "kemari-receiver " + link.peer());
+    }
+
+    /** Registers a consumer of the opaque records; before {@link #start()}. */
+    public EpochReceiver addConsumer(EpochConsumer consumer) {
+        consumers.add(consumer);
+        return this;
+    }
+
+    /** Starts receiving on a background thread. */
+    public void start() {
+        long period = config.heartbeatInterval().toMillis();
+        timer.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+        reader.start();
+    }
+
+    /** Completes once, when the stream has ended for whatever reason. */
+    public CompletableFuture<ReceiverOutcome> outcome() {
+        return outcome;
+    }
+
+    /** The replica's domain id, or -1 before the primary's header arrived. */
+    public int replicaDomid() {
+        return replicaDomid;
+    }
+
+    /** The epoch the replica holds; {@link EpochId#NONE} before the first commit. */
+    public EpochId lastCommitted() {
+        return new EpochId(lastCommitted);
+    }
+
+    /** Stops receiving; an open epoch is discarded. The replica domain stays as it is. */
+    @Override
+    public void close() {
+        closing = true;
+        closeLink();
+        timer.shutdownNow();
+        try {
+            reader.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        EpochAssembler assembler = null;
+        HypervisorReplica replica = null;
+        RecordReader records = null;
+        try {
+            StreamHeader primary = StreamHeader.decode(RecordReader.readHeader(link.in()), Role.PRIMARY);
+            heard();
+            int accepted = Features.accept(primary.features(), config.features());
+            replica = createReplica(primary);
+            outbox.header(primary.answer(accepted));
+            assembler = new EpochAssembler(primary, accepted, replica);
+            records = new RecordReader(link.in(), StreamHeader.SIZE, Math.min(config.maxRecord(), maxRecord(primary)));
+            while (true) {
+                Record r;
+                try {
+                    r = records.next();
+                } catch (StreamException e) {
+                    throw assembler.locate(e);
+                }
+                heard();
+                switch (assembler.accept(r)) {
+                    case COMMIT -> commit(assembler, replica);
+                    case END -> {
+                        finish(Kind.ENDED, "primary ended the stream at offset " + r.offset());
+                        return;
+                    }
+                    case CONTINUE -> { }
+                }
+            }
+        } catch (EOFException e) {
+            finish(Kind.PRIMARY_LOST, "connection closed by " + link.peer() + " without END" + torn(assembler));
+        } catch (StreamException e) {
+            refuse(e);
+            finish(Kind.STREAM_REJECTED, "stream from " + link.peer() + " rejected: " + e.getMessage() + torn(assembler));
+        } catch (XenException e) {
+            refuse(new StreamException(ErrorCode.REPLICA, null, StreamException.UNKNOWN, e.getMessage()));
+            finish(Kind.REPLICA_FAILED, "replica update failed: " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            if (closing) {
+                finish(Kind.CLOSED, "receiver closed" + torn(assembler));
+            } else if (silent) {
+                finish(Kind.PRIMARY_LOST, "no data from " + link.peer() + " for " + config.primaryTimeout().toMillis()
+                        + " ms" + torn(assembler));
+            } else {
+                finish(Kind.PRIMARY_LOST, "connection to " + link.peer() + " lost: " + e + torn(assembler));
+            }
+        } finally {
+            if (replica != null) {
+                replica.close();
+            }
+        }
+    }
+
+    private HypervisorReplica createReplica(StreamHeader primary) throws StreamException {
+        int domid = hv.createDomain(new DomainConfig(config.replicaName(), primary.domainType(),
+                primary.maxPages(), primary.vcpus()));
+        replicaDomid = domid;
+        DomainInfo info = hv.domain(domid);
+        if (info.maxGpfn() < primary.maxGpfn()) {
+            throw new StreamException(ErrorCode.REPLICA, "stream header", 32, "replica dom " + domid
+                    + " spans pfns up to " + info.maxGpfn() + ", the primary's guest up to " + primary.maxGpfn());
+        }
+        return new HypervisorReplica(hv, domid);
+    }
+
+    private void commit(EpochAssembler assembler, HypervisorReplica replica) throws IOException {
+        StagedEpoch epoch = assembler.staged();
+        replica.apply(epoch);
+        EpochId id = new EpochId(epoch.epoch);
+        for (EpochConsumer c : consumers) {
+            c.committed(id, List.copyOf(epoch.opaque));
+        }
+        assembler.committed();
+        lastCommitted = epoch.epoch;
+        outbox.record(RecordType.ACK, new Control.Ack(epoch.epoch).encode());
+    }
+
+    private static int maxRecord(StreamHeader primary) {
+        return primary.maxRecord() == 0 ? Integer.MAX_VALUE : primary.maxRecord();
+    }
+
+    private String torn(EpochAssembler assembler) {
+        return assembler != null && assembler.inEpoch()
+                ? "; incomplete epoch " + assembler.openEpoch() + " discarded, replica stays at epoch " + lastCommitted
+                : "";
+    }
+
+    /** Tells the primary why, if the line still works; the stream is over either way. */
+    private void refuse(StreamException e) {
+        try {
+            outbox.record(RecordType.ERROR, new Control.Error(e.code(), e.getMessage()).encode());
+        } catch (IOException | RuntimeException ignored) {
+            // the primary may be gone already; the outcome carries the reason
+        }
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        if (now - lastHeard > config.primaryTimeout().toNanos()) {
+            silent = true;
+            closeLink();
+            return;
+        }
+        if (now - outbox.lastWriteNanos() >= config.heartbeatInterval().toNanos() && replicaDomid >= 0) {
+            try {
+                outbox.recordIfIdle(RecordType.HEARTBEAT, new Control.Heartbeat(heartbeats++, lastCommitted).encode());
+            } catch (IOException e) {
+                closeLink();
+            }
+        }
+    }
+
+    private void heard() {
+        lastHeard = System.nanoTime();
+    }
+
+    private void finish(Kind kind, String reason) {
+        outcome.complete(new ReceiverOutcome(kind, reason, replicaDomid, new EpochId(lastCommitted)));
+        timer.shutdownNow();
+        closeLink();
+    }
+
+    private void closeLink() {
+        try {
+            link.close();
+        } catch (IOException ignored) {
+            // already broken; nothing more to release
+        }
+    }
+
+    static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+}

@@ -1,0 +1,34 @@
+package org.kemari.ft.send;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.kemari.ft.EpochId;
+import org.kemari.ft.OpaqueRecord;
+import org.kemari.xen.VcpuContext;
+
+/** Everything one epoch sends, captured while the guest was paused. Reused through a bounded pool. */
+final class CapturedEpoch {
+    final PageSet pages;
+    final List<OpaqueRecord> opaque = new ArrayList<>();
+    final List<CompletableFuture<EpochId>> syncRequests = new ArrayList<>();
+    long epoch;
+    byte[] hvm;
+    VcpuContext[] vcpus;
+    byte[] grants;
+    long pausedNanos;
+
+    CapturedEpoch(PageSet pages) {
+        this.pages = pages;
+    }
+
+    void reset(long epoch) {
+        this.epoch = epoch;
+        pages.clear();
+        opaque.clear();
+        syncRequests.clear();
+        hvm = null;
+        vcpus = null;
+        grants = null;
+    }
+}

@@ -1,0 +1,62 @@
+package org.kemari.ft.send;
+
+import java.util.List;
+import org.kemari.ft.EpochContributor;
+import org.kemari.ft.EpochId;
+import org.kemari.xen.DirtyBitmap;
+import org.kemari.xen.DomainInfo;
+import org.kemari.xen.GrantTables;
+import org.kemari.xen.Hypervisor;
+import org.kemari.xen.VcpuContext;
+
+/**
+ * Takes one epoch: pause, harvest the log-dirty bitmap, copy the dirty pages, the HVM and vcpu
+ * contexts, a grant-table snapshot and the contributors' records, unpause. Everything is read
+ * while the vcpus are stopped, so it is one consistent state of the guest.
+ */
+final class EpochCapture {
+    private final Hypervisor hv;
+    private final DomainInfo guest;
+    private final GrantTables grants;
+    private final List<EpochContributor> contributors;
+    private final DirtyBitmap dirty;
+
+    EpochCapture(Hypervisor hv, DomainInfo guest, GrantTables grants, List<EpochContributor> contributors) {
+        this.hv = hv;
+        this.guest = guest;
+        this.grants = grants;
+        this.contributors = contributors;
+        this.dirty = new DirtyBitmap(guest.maxGpfn() + 1);
+    }
+
+    /**
+     * @param leftover pages known dirty but not yet sent (the last pre-copy harvest), or null
+     */
+    void capture(CapturedEpoch into, DirtyBitmap leftover) {
+        int domid = guest.domid();
+        long start = System.nanoTime();
+        hv.pause(domid);
+        try {
+            hv.cleanLogDirty(domid, dirty);
+            if (leftover != null) {
+                dirty.or(leftover);
+            }
+            into.pages.copy(dirty);
+            if (guest.type().hasHvmContext()) {
+                into.hvm = hv.hvmContext(domid).bytes();
+            }
+            into.vcpus = new VcpuContext[guest.vcpus()];
+            for (int v = 0; v < guest.vcpus(); v++) {
+                into.vcpus[v] = hv.vcpuContext(domid, v);
+            }
+            into.grants = grants.snapshot(domid);
+            EpochId id = new EpochId(into.epoch);
+            for (EpochContributor c : contributors) {
+                into.opaque.addAll(c.capture(id));
+            }
+        } finally {
+            hv.unpause(domid);
+            into.pausedNanos = System.nanoTime() - start;
+        }
+    }
+}

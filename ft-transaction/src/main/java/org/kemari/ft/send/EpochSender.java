@@ -1,0 +1,522 @@
+package org.kemari.ft.send;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.kemari.ft.EpochContributor;
+import org.kemari.ft.EpochId;
+import org.kemari.ft.SyncBarrier;
+import org.kemari.ft.compress.LastSentCache;
+import org.kemari.ft.compress.PageEncoder;
+import org.kemari.ft.transport.Link;
+import org.kemari.ft.wire.Control;
+import org.kemari.ft.wire.ErrorCode;
+import org.kemari.ft.wire.Features;
+import org.kemari.ft.wire.Outbox;
+import org.kemari.ft.wire.Record;
+import org.kemari.ft.wire.RecordReader;
+import org.kemari.ft.wire.RecordType;
+import org.kemari.ft.wire.Role;
+import org.kemari.ft.wire.StreamException;
+import org.kemari.ft.wire.StreamHeader;
+import org.kemari.ft.wire.Wire;
+import org.kemari.xen.DirtyBitmap;
+import org.kemari.xen.DomainInfo;
+import org.kemari.xen.GrantTables;
+import org.kemari.xen.Hypervisor;
+
+/**
+ * The primary end of the epoch stream: keeps a running guest replicated on the secondary.
+ *
+ * <p>{@link #start()} synchronises first — live pre-copy rounds over log-dirty until the dirty
+ * set converges or the round limit, then epoch 1 under pause — and returns once epoch 1 is
+ * acknowledged. From then on an epoch is taken whenever {@link #requestSync()} asks and at
+ * least every {@link SenderConfig#maxInterval()}: pause, harvest, copy into send buffers,
+ * capture contexts and contributor records, unpause; transmission and the wait for the ACK
+ * overlap the guest running on. Several epochs may be in flight (at most
+ * {@link SenderConfig#maxInFlight()}; capture waits beyond that), and durability is
+ * signalled strictly in epoch order.
+ *
+ * <p>Threads: the caller of start() for pre-copy, then one capture, one transmit and one ACK
+ * reader thread, and a timer for heartbeats and the secondary's silence.
+ */
+public final class EpochSender implements SyncBarrier, AutoCloseable {
+    private final Hypervisor hv;
+    private final int domid;
+    private final Link link;
+    private final SenderConfig config;
+    private final Outbox outbox;
+    private final List<EpochContributor> contributors = new CopyOnWriteArrayList<>();
+    private final Durability durability = new Durability();
+    private final Semaphore inFlight;
+    private final BlockingQueue<CapturedEpoch> pool;
+    private final BlockingQueue<CapturedEpoch> toSend;
+    private final ScheduledExecutorService timer;
+    private final Object trigger = new Object();
+    private List<CompletableFuture<EpochId>> pendingSyncs = new ArrayList<>();
+    private boolean syncRequested;
+    private SenderListener listener = new SenderListener() { };
+    private DomainInfo guest;
+    private GrantTables grants;
+    private EpochEncoder encoder;
+    private Thread captureThread;
+    private Thread transmitThread;
+    private Thread ackThread;
+    private boolean logDirty;
+    private volatile boolean stopping;
+    private volatile ReplicationException failure;
+    private volatile long lastHeard = System.nanoTime();
+    private volatile long lastWritten;
+    private long lastCaptured;
+    private long heartbeats;
+    private volatile long epochsSent;
+    private volatile long pagesSent;
+    private volatile long lastPause;
+    private volatile long maxPause;
+
+    /**
+     * @param link an authenticated connection to the secondary (see {@link org.kemari.ft.transport.Transport})
+     */
+    public EpochSender(Hypervisor hv, int domid, Link link, SenderConfig config) {
+        this.hv = hv;
+        this.domid = domid;
+        this.link = link;
+        this.config = config;
+        this.outbox = new Outbox(link.out());
+        this.inFlight = new Semaphore(config.maxInFlight());
+        this.pool = new ArrayBlockingQueue<>(config.maxInFlight());
+        this.toSend = new ArrayBlockingQueue<>(config.maxInFlight() + 1);
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kemari-sender-heartbeat"));
+    }
+
+    /** Adds records to every epoch (event-tap log, ring state); before {@link #start()}. */
+    public EpochSender addContributor(EpochContributor contributor) {
+        contributors.add(contributor);
+        return this;
+    }
+
+    /** Receives initial-sync progress and the failure report; before {@link #start()}. */
+    public EpochSender listener(SenderListener l) {
+        this.listener = l;
+        return this;
+    }
+
+    /**
+     * Exchanges headers, pre-copies the guest's memory while it runs, and sends epoch 1.
+     * Blocks until epoch 1 is acknowledged, so when it returns the replica is a valid copy.
+     *
+     * @return epoch 1
+     * @throws IOException          if the secondary refuses or the connection fails
+     * @throws ReplicationException if replication failed on the way (the message says why)
+     */
+    public EpochId start() throws IOException {
+        guest = hv.domain(domid);
+        StreamHeader ours = new StreamHeader(Role.PRIMARY, config.features() & Features.ALL, guest.type(),
+                guest.vcpus(), guest.maxPages(), guest.maxGpfn(), Wire.MAX_RECORD);
+        outbox.header(ours);
+        int accepted = negotiate(ours, StreamHeader.decode(RecordReader.readHeader(link.in()), Role.SECONDARY));
+        lastHeard = System.nanoTime();
+        encoder = new EpochEncoder(new PageEncoder(accepted,
+                new LastSentCache((accepted & Features.XOR_DELTA) != 0 ? config.deltaCachePages() : 0)));
+        grants = hv.openGrantTables();
+        for (int i = 0; i < config.maxInFlight(); i++) {
+            pool.add(new CapturedEpoch(new PageSet(hv, domid)));
+        }
+        ackThread = daemon(this::readAcks, "kemari-sender-acks");
+        ackThread.start();
+        long period = config.heartbeatInterval().toMillis();
+        timer.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+        hv.enableLogDirty(domid);
+        logDirty = true;
+        DirtyBitmap leftover = precopy();
+        EpochCapture capture = new EpochCapture(hv, guest, grants, contributors);
+        captureThread = daemon(() -> captureLoop(capture, leftover), "kemari-sender-capture");
+        transmitThread = daemon(this::transmitLoop, "kemari-sender-transmit");
+        transmitThread.start();
+        captureThread.start();
+        CompletableFuture<EpochId> first = requestSync();
+        try {
+            return first.get();
+        } catch (ExecutionException e) {
+            throw failure != null ? failure : new ReplicationException("initial synchronisation failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for epoch 1 to be acknowledged", e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<EpochId> requestSync() {
+        CompletableFuture<EpochId> f = new CompletableFuture<>();
+        synchronized (trigger) {
+            if (failure != null || stopping) {
+                f.completeExceptionally(failure != null ? failure : new ReplicationException("replication is stopping"));
+                return f;
+            }
+            pendingSyncs.add(f);
+            syncRequested = true;
+            trigger.notifyAll();
+        }
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<EpochId> awaitDurable(EpochId epoch) {
+        return durability.await(epoch.number());
+    }
+
+    @Override
+    public EpochId lastDurable() {
+        return new EpochId(durability.durable());
+    }
+
+    public SenderStats stats() {
+        return new SenderStats(epochsSent, pagesSent, outbox.bytesWritten(), Duration.ofNanos(lastPause), Duration.ofNanos(maxPause));
+    }
+
+    /** Why replication stopped, or null while it runs. */
+    public ReplicationException failure() {
+        return failure;
+    }
+
+    /**
+     * Stops in order: no new epochs, the ones captured are sent and (for up to the peer timeout)
+     * acknowledged, then END. Log-dirty is turned off; the guest keeps running.
+     */
+    @Override
+    public void close() {
+        synchronized (trigger) {
+            stopping = true;
+            trigger.notifyAll();
+        }
+        join(captureThread);
+        if (transmitThread != null) {
+            toSend.add(new CapturedEpoch(null));
+            join(transmitThread);
+        }
+        if (failure == null && lastCaptured > 0) {
+            try {
+                durability.await(lastCaptured).get(config.peerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // the secondary did not confirm the last epochs; END still tells it we stop on purpose
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failure == null) {
+            try {
+                outbox.record(RecordType.END);
+            } catch (IOException e) {
+                // the connection is gone already; closing is all that is left
+            }
+        }
+        shutdown(new ReplicationException("replication stopped by request"));
+        join(ackThread);
+    }
+
+    private int negotiate(StreamHeader ours, StreamHeader theirs) throws StreamException {
+        if (!ours.sameShape(theirs)) {
+            throw new StreamException(ErrorCode.PROTOCOL, "secondary's stream header", 16,
+                    "describes a different guest: " + theirs + " vs " + ours);
+        }
+        int accepted = theirs.features();
+        if ((accepted & ~ours.features()) != 0 || Features.accept(accepted, Features.ALL) != accepted) {
+            throw new StreamException(ErrorCode.PROTOCOL, "secondary's stream header", 12,
+                    "accepted features " + Integer.toHexString(accepted) + " are not a valid subset of the offered "
+                            + Integer.toHexString(ours.features()));
+        }
+        return accepted;
+    }
+
+    /** Live rounds; returns pages harvested but not sent, for epoch 1, or null. */
+    private DirtyBitmap precopy() throws IOException {
+        DirtyBitmap dirty = new DirtyBitmap(guest.maxGpfn() + 1);
+        hv.cleanLogDirty(domid, dirty);
+        long[] words = dirty.words();
+        Arrays.fill(words, -1L);
+        int tail = (int) (dirty.size() & 63);
+        if (tail != 0) {
+            words[words.length - 1] = (1L << tail) - 1;
+        }
+        PageSet set = new PageSet(hv, domid);
+        long total = 0;
+        long previous = Long.MAX_VALUE;
+        for (int round = 1; ; round++) {
+            total = sendRound(round, dirty, set, total);
+            if (round >= config.precopyRounds()) {
+                return null;
+            }
+            long count = hv.cleanLogDirty(domid, dirty);
+            if (count <= config.convergedPages() || count >= previous) {
+                return dirty;
+            }
+            previous = count;
+        }
+    }
+
+    private long sendRound(int round, DirtyBitmap dirty, PageSet set, long totalBefore) throws IOException {
+        long roundPages = dirty.cardinality();
+        long[] batch = new long[Wire.MAX_BATCH_PAGES];
+        long start = System.nanoTime();
+        long[] sent = {0};
+        int[] n = {0};
+        Runnable flush = () -> {
+            set.clear();
+            set.copy(batch, n[0]);
+            try {
+                outbox.send(encoder.precopy(set));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            encoder.recycle();
+            sent[0] += n[0];
+            n[0] = 0;
+            long elapsed = System.nanoTime() - start;
+            Duration eta = sent[0] == 0 ? Duration.ZERO
+                    : Duration.ofNanos((long) (elapsed * ((double) (roundPages - sent[0]) / sent[0])));
+            listener.progress(new SyncProgress(round, roundPages, sent[0], totalBefore + sent[0], outbox.bytesWritten(), eta));
+        };
+        try {
+            dirty.forEachSet(pfn -> {
+                checkFailed();
+                batch[n[0]++] = pfn;
+                if (n[0] == batch.length) {
+                    flush.run();
+                }
+            });
+            if (n[0] > 0) {
+                flush.run();
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return totalBefore + sent[0];
+    }
+
+    private void captureLoop(EpochCapture capture, DirtyBitmap leftover) {
+        DirtyBitmap extra = leftover;
+        try {
+            while (awaitTrigger()) {
+                if (!inFlight.tryAcquire(config.maxInterval().toMillis(), TimeUnit.MILLISECONDS)) {
+                    continue;
+                }
+                CapturedEpoch e = pool.poll(config.maxInterval().toMillis(), TimeUnit.MILLISECONDS);
+                if (e == null) {
+                    inFlight.release();
+                    continue;
+                }
+                e.reset(++lastCaptured);
+                synchronized (trigger) {
+                    e.syncRequests.addAll(pendingSyncs);
+                    pendingSyncs = new ArrayList<>();
+                    syncRequested = false;
+                }
+                capture.capture(e, extra);
+                extra = null;
+                lastPause = e.pausedNanos;
+                maxPause = Math.max(maxPause, e.pausedNanos);
+                for (CompletableFuture<EpochId> f : e.syncRequests) {
+                    durability.await(e.epoch).whenComplete((id, t) -> {
+                        if (t != null) {
+                            f.completeExceptionally(t);
+                        } else {
+                            f.complete(id);
+                        }
+                    });
+                }
+                toSend.put(e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            fail("epoch " + lastCaptured + " capture failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Waits for a sync request or the max interval; false once stopping. */
+    private boolean awaitTrigger() throws InterruptedException {
+        long deadline = System.nanoTime() + config.maxInterval().toNanos();
+        synchronized (trigger) {
+            while (!syncRequested && !stopping) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                TimeUnit.NANOSECONDS.timedWait(trigger, left);
+            }
+            return !stopping && failure == null;
+        }
+    }
+
+    private void transmitLoop() {
+        try {
+            while (true) {
+                CapturedEpoch e = toSend.take();
+                if (e.pages == null) {
+                    return;
+                }
+                List<ByteBuffer> records = encoder.epoch(e);
+                lastWritten = e.epoch;
+                outbox.send(records);
+                encoder.recycle();
+                epochsSent++;
+                pagesSent += e.pages.count();
+                pool.put(e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            fail("sending epoch " + lastWritten + " to " + link.peer() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void readAcks() {
+        RecordReader in = new RecordReader(link.in(), StreamHeader.SIZE, Wire.MAX_RECORD);
+        long acked = 0;
+        try {
+            while (true) {
+                Record r = in.next();
+                lastHeard = System.nanoTime();
+                RecordType t = r.type();
+                if (t == null || t == RecordType.HEARTBEAT) {
+                    continue;
+                }
+                switch (t) {
+                    case ACK -> {
+                        long epoch = Control.Ack.decode(r).epoch();
+                        if (epoch <= acked || epoch > lastWritten) {
+                            throw new StreamException(ErrorCode.PROTOCOL, r.typeName(), r.offset(), "acknowledges epoch "
+                                    + Long.toUnsignedString(epoch) + " after " + acked + ", with " + lastWritten + " sent");
+                        }
+                        inFlight.release((int) (epoch - acked));
+                        acked = epoch;
+                        durability.acked(epoch);
+                    }
+                    case ERROR -> {
+                        Control.Error err = Control.Error.decode(r);
+                        fail("secondary " + link.peer() + " refused the stream (" + err.code() + "): " + err.message(), null);
+                        return;
+                    }
+                    case END -> {
+                        if (!stopping) {
+                            fail("secondary " + link.peer() + " ended the stream", null);
+                        }
+                        return;
+                    }
+                    default -> throw new StreamException(ErrorCode.PROTOCOL, r.typeName(), r.offset(),
+                            "not a record the secondary sends");
+                }
+            }
+        } catch (EOFException e) {
+            if (!stopping) {
+                fail("secondary " + link.peer() + " closed the connection", e);
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!stopping) {
+                fail(e instanceof StreamException ? "stream from secondary " + link.peer() + " rejected: " + e.getMessage()
+                        : "connection to secondary " + link.peer() + " lost: " + e, e);
+            }
+        }
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        if (now - lastHeard > config.peerTimeout().toNanos()) {
+            fail("no data from secondary " + link.peer() + " for " + config.peerTimeout().toMillis() + " ms", null);
+            return;
+        }
+        if (now - outbox.lastWriteNanos() >= config.heartbeatInterval().toNanos()) {
+            try {
+                outbox.recordIfIdle(RecordType.HEARTBEAT, new Control.Heartbeat(heartbeats++, lastWritten).encode());
+            } catch (IOException e) {
+                fail("heartbeat to secondary " + link.peer() + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void checkFailed() {
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void fail(String reason, Throwable cause) {
+        ReplicationException ex = new ReplicationException(reason, cause);
+        synchronized (trigger) {
+            if (failure != null || stopping) {
+                return;
+            }
+            failure = ex;
+            trigger.notifyAll();
+        }
+        shutdown(ex);
+        listener.failed(reason);
+    }
+
+    /** Releases everything; waiters not yet durable fail with {@code cause}. */
+    private void shutdown(ReplicationException cause) {
+        stopping = true;
+        List<CompletableFuture<EpochId>> orphans;
+        synchronized (trigger) {
+            orphans = pendingSyncs;
+            pendingSyncs = new ArrayList<>();
+        }
+        orphans.forEach(f -> f.completeExceptionally(cause));
+        durability.fail(cause);
+        timer.shutdownNow();
+        try {
+            link.close();
+        } catch (IOException e) {
+            // already broken
+        }
+        if (transmitThread != null && Thread.currentThread() != transmitThread) {
+            transmitThread.interrupt();
+        }
+        synchronized (this) {
+            if (logDirty) {
+                logDirty = false;
+                try {
+                    hv.disableLogDirty(domid);
+                } catch (RuntimeException e) {
+                    // the domain may be gone; nothing to undo then
+                }
+            }
+            if (grants != null) {
+                grants.close();
+                grants = null;
+            }
+        }
+    }
+
+    private static void join(Thread t) {
+        if (t == null) {
+            return;
+        }
+        try {
+            t.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

@@ -1,0 +1,24 @@
+package org.kemari.ft.transport;
+
+import java.io.Closeable;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ReadableByteChannel;
+
+/**
+ * An authenticated, full-duplex byte connection to the peer, as the epoch stream uses it: one
+ * thread reads {@link #in()} while another writes {@link #out()}. Closing it from any thread
+ * makes a blocked read or write fail promptly, which is how timeouts are enforced.
+ */
+public interface Link extends Closeable {
+
+    ReadableByteChannel in();
+
+    /** Writers serialise among themselves; a gathering write is never interleaved with another. */
+    GatheringByteChannel out();
+
+    /** The peer's address and, where known, its authenticated identity, for messages. */
+    String peer();
+
+    /** The security mode the connection was established with. */
+    SecurityMode mode();
+}

@@ -1,0 +1,116 @@
+package org.kemari.ft.wire;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+
+/** The fixed-layout record bodies (docs/ft-transaction.md §4.1), each with its codec. */
+public final class Control {
+    private Control() {
+    }
+
+    public record EpochBegin(long epoch, long pages) {
+        public ByteBuffer encode() {
+            return le(16).putLong(epoch).putLong(pages).flip();
+        }
+
+        public static EpochBegin decode(Record r) throws StreamException {
+            ByteBuffer b = exact(r, 16);
+            return new EpochBegin(b.getLong(), b.getLong());
+        }
+    }
+
+    public record EpochCommit(long epoch, int records, int digest) {
+        public ByteBuffer encode() {
+            return le(16).putLong(epoch).putInt(records).putInt(digest).flip();
+        }
+
+        public static EpochCommit decode(Record r) throws StreamException {
+            ByteBuffer b = exact(r, 16);
+            return new EpochCommit(b.getLong(), b.getInt(), b.getInt());
+        }
+    }
+
+    public record Ack(long epoch) {
+        public ByteBuffer encode() {
+            return le(8).putLong(epoch).flip();
+        }
+
+        public static Ack decode(Record r) throws StreamException {
+            return new Ack(exact(r, 8).getLong());
+        }
+    }
+
+    /** @param epoch primary: the last epoch sent; secondary: the last committed */
+    public record Heartbeat(long sequence, long epoch) {
+        public ByteBuffer encode() {
+            return le(16).putLong(sequence).putLong(epoch).flip();
+        }
+
+        public static Heartbeat decode(Record r) throws StreamException {
+            ByteBuffer b = exact(r, 16);
+            return new Heartbeat(b.getLong(), b.getLong());
+        }
+    }
+
+    public record Error(ErrorCode code, String message) {
+        public ByteBuffer encode() {
+            byte[] text = message.getBytes(StandardCharsets.UTF_8);
+            int n = Math.min(text.length, Wire.MAX_ERROR_MESSAGE);
+            return le(8 + n).putInt(code.code()).putInt(0).put(text, 0, n).flip();
+        }
+
+        public static Error decode(Record r) throws StreamException {
+            ByteBuffer b = r.body().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            if (b.remaining() < 8 || b.remaining() > 8 + Wire.MAX_ERROR_MESSAGE) {
+                throw badLength(r, "8 to " + (8 + Wire.MAX_ERROR_MESSAGE));
+            }
+            int code = b.getInt();
+            reserved(r, b.getInt());
+            byte[] text = new byte[b.remaining()];
+            b.get(text);
+            return new Error(ErrorCode.of(code), new String(text, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The VCPU_CONTEXT body: the vcpu number, then the context bytes. */
+    public record Vcpu(int vcpu, byte[] context) {
+        public ByteBuffer encode() {
+            return le(8 + context.length).putInt(vcpu).putInt(0).put(context).flip();
+        }
+
+        public static Vcpu decode(Record r) throws StreamException {
+            ByteBuffer b = r.body().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            if (b.remaining() < 8) {
+                throw badLength(r, "at least 8");
+            }
+            int vcpu = b.getInt();
+            reserved(r, b.getInt());
+            byte[] ctx = new byte[b.remaining()];
+            b.get(ctx);
+            return new Vcpu(vcpu, ctx);
+        }
+    }
+
+    static ByteBuffer le(int size) {
+        return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static ByteBuffer exact(Record r, int size) throws StreamException {
+        if (r.length() != size) {
+            throw badLength(r, Integer.toString(size));
+        }
+        return r.body().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    static void reserved(Record r, int value) throws StreamException {
+        if (value != 0) {
+            throw new StreamException(ErrorCode.PROTOCOL, r.typeName(), r.offset(), "reserved field is not zero");
+        }
+    }
+
+    private static StreamException badLength(Record r, String expected) {
+        return new StreamException(ErrorCode.PROTOCOL, r.typeName(), r.offset(),
+                "body of " + r.length() + " bytes, expected " + expected);
+    }
+}
