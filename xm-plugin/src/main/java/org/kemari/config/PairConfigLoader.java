@@ -48,7 +48,7 @@ public final class PairConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(file.toString(), 1, 1, "cannot read: " + e.getMessage());
         }
-        Path dir = file.toAbsolutePath().getParent();
+        Path dir = file.toAbsolutePath().normalize().getParent();
         return parse(text, file.toString(), dir, defaultName(file));
     }
 

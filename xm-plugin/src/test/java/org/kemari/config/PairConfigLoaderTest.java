@@ -73,7 +73,7 @@ class PairConfigLoaderTest {
         assertThatThrownBy(() -> loader.load(EXAMPLE))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(EXAMPLE + ":" + certLine + ":11: missing cert file "
-                        + EXAMPLE.toAbsolutePath().getParent().resolve("tls/dom0.crt") + " (security.tls.cert)");
+                        + EXAMPLE.toAbsolutePath().normalize().getParent().resolve("tls/dom0.crt") + " (security.tls.cert)");
     }
 
     @Test

@@ -1,0 +1,45 @@
+package org.kemari.cli;
+
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engine's handle on its daemon: publish progress for `kemari status`, and learn when the
+ * administrator (SIGTERM, `kemari unprotect`, systemd, Pacemaker) asked it to stop.
+ */
+public final class DaemonControl {
+    private final StateDir stateDir;
+    private final Clock clock;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private volatile PairState state;
+
+    DaemonControl(StateDir stateDir, PairState initial, Clock clock) {
+        this.stateDir = stateDir;
+        this.state = initial;
+        this.clock = clock;
+    }
+
+    /** Publishes the engine's phase and last durable epoch. */
+    public synchronized void report(String phase, long epoch) {
+        state = state.withProgress(phase, epoch, clock.instant());
+        stateDir.write(state);
+    }
+
+    public PairState state() {
+        return state;
+    }
+
+    public boolean stopRequested() {
+        return stop.getCount() == 0;
+    }
+
+    /** Waits up to {@code millis} for a stop request; true if one came. */
+    public boolean awaitStop(long millis) throws InterruptedException {
+        return stop.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    void requestStop() {
+        stop.countDown();
+    }
+}

@@ -1,0 +1,36 @@
+package org.kemari.cli;
+
+/**
+ * Every exit status the command line returns, in one place; docs/kemari.1.md lists the same
+ * table and {@code kemari help exit-codes} prints it. Codes never change meaning once released:
+ * scripts and the Pacemaker agent branch on them.
+ */
+public enum ExitCode {
+    OK(0, "success"),
+    FAILURE(1, "failure not covered below"),
+    USAGE(2, "bad command line: unknown verb or option, missing or malformed argument"),
+    CONFIG(3, "pairing config unusable: unreadable, malformed YAML, unknown key, bad value, missing TLS/PSK file"),
+    PEER_UNREACHABLE(4, "the peer's host:port cannot be reached"),
+    DOMAIN_NOT_FOUND(5, "no such domain on this host"),
+    BACKEND_UNAVAILABLE(6, "the hypervisor backend cannot be opened on this machine"),
+    FAILED_OVER(7, "protect ended because the pair failed over: the guest now runs on the secondary"),
+    PROTOCOL(8, "replication stream or protocol error"),
+    AUTH(9, "the peer failed authentication"),
+    ENGINE_MISSING(10, "this build cannot run the verb: the engine it drives is not wired in yet");
+
+    private final int code;
+    private final String meaning;
+
+    ExitCode(int code, String meaning) {
+        this.code = code;
+        this.meaning = meaning;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+}

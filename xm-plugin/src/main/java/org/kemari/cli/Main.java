@@ -1,0 +1,13 @@
+package org.kemari.cli;
+
+/** Entry point of kemari.jar; the only place that exits the JVM. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        int code = new Kemari(Engine.NONE, System.console() != null).run(args, System.out, System.err, System.getenv());
+        System.out.flush();
+        System.exit(code);
+    }
+}

@@ -1,0 +1,19 @@
+package org.kemari.cli;
+
+import java.io.PrintStream;
+import org.kemari.config.PairConfig;
+import org.kemari.xen.DomainInfo;
+import org.kemari.xen.Hypervisor;
+
+/**
+ * Everything an engine needs to serve one pair, checked by the command line beforehand.
+ *
+ * @param domain          the guest on this host (protect, failover), null for receive
+ * @param receiverCommand xl remus -s: command that starts the receiver on the secondary
+ *                        (run by sh, followed by the host and the receive command); null when the
+ *                        receiver is already running there (systemd, Pacemaker)
+ * @param log             where the engine writes one-line, journald-friendly messages
+ */
+public record PairSession(PairConfig pair, Hypervisor hypervisor, DomainInfo domain, DaemonControl control,
+                          ProgressMeter progress, PrintStream log, String receiverCommand) {
+}

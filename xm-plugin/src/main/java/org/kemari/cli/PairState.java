@@ -1,0 +1,21 @@
+package org.kemari.cli;
+
+import java.time.Instant;
+
+/**
+ * What a running pair daemon publishes in the state dir for `kemari status`, the OCF agent and
+ * `kemari unprotect`.
+ *
+ * @param pid     the daemon's process id
+ * @param started the daemon's process start time; with the pid it tells a live daemon from a
+ *                recycled pid after a crash
+ * @param phase   free-form engine progress: "starting", "initial-sync", "protected", "waiting"…
+ * @param epoch   last epoch acknowledged (primary) or committed (secondary), -1 before the first
+ */
+public record PairState(String pair, Role role, long pid, Instant started, String domain, String peer,
+                        String phase, long epoch, Instant updated) {
+
+    public PairState withProgress(String newPhase, long newEpoch, Instant now) {
+        return new PairState(pair, role, pid, started, domain, peer, newPhase, newEpoch, now);
+    }
+}

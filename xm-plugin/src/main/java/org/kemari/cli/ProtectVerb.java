@@ -1,0 +1,60 @@
+package org.kemari.cli;
+
+import java.time.Clock;
+import org.apache.commons.cli.Options;
+import org.kemari.config.PairConfig;
+import org.kemari.xen.DomainInfo;
+import org.kemari.xen.Hypervisor;
+
+/** Primary: start protecting a running guest. `xm migrate <dom> <dest> --kemari` lands here. */
+final class ProtectVerb implements Verb {
+    @Override
+    public String name() {
+        return "protect";
+    }
+
+    @Override
+    public String summary() {
+        return "protect a running domain: keep a replica on the secondary (= xm migrate ... --kemari)";
+    }
+
+    @Override
+    public String syntax() {
+        return "[<domain> <dest[:port]>] [options]";
+    }
+
+    @Override
+    public String details() {
+        return "Give either --config, or the domain (name or domid) and the secondary host[:port]; options"
+                + " override the config. The receiver must already run on the secondary (kemari-receive@<pair>)"
+                + " unless -s says how to start it. Without -e, protect returns once the background daemon runs;"
+                + " it then reports through 'kemari status' and its log in the state dir. Exit 7 means the pair"
+                + " failed over and the guest now runs on the secondary.";
+    }
+
+    @Override
+    public Options options() {
+        return PairOptions.replication(true);
+    }
+
+    @Override
+    public ExitCode run(Invocation in) {
+        in.atMostArgs(2);
+        String domain = in.args().isEmpty() ? null : in.args().get(0);
+        String dest = in.args().isEmpty() ? null : in.arg(1, "destination host[:port] after the domain");
+        PairConfig pair = PairOptions.resolve(in, domain, dest, PairOptions.localEndpoint());
+        try (Hypervisor hv = Backends.open(pair.backend())) {
+            DomainInfo guest = Backends.lookup(hv, pair.domain());
+            in.engine().require(name());
+            if (!in.has(PairOptions.FOREGROUND)) {
+                return Daemon.background(in, pair.name(), Role.PRIMARY);
+            }
+            Clock clock = Clock.systemUTC();
+            PairState initial = Daemon.initialState(pair.name(), Role.PRIMARY, guest.name(),
+                    pair.secondary().toString(), clock);
+            return Daemon.foreground(in.stateDir(), initial, clock, control -> in.engine().protect(
+                    new PairSession(pair, hv, guest, control, ProgressMeter.forStderr(in), in.err(),
+                            in.value(PairOptions.REMOTE_COMMAND))));
+        }
+    }
+}

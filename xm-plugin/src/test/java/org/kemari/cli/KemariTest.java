@@ -1,0 +1,297 @@
+package org.kemari.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.commons.cli.Option;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.kemari.xen.HypervisorProvider;
+import org.kemari.xen.Hypervisors;
+
+class KemariTest {
+    static final Path EXAMPLE = Path.of("../docs/example-pair.yaml");
+    static final List<String> VERBS = List.of("protect", "receive", "status", "failover", "unprotect", "demo",
+            "bench", "config", "version");
+
+    @TempDir
+    Path dir;
+
+    private Run kemari(String... args) {
+        return Run.of(Engine.NONE, dir.resolve("state"), args);
+    }
+
+    /** The example config, copied next to stand-in TLS files so its relative paths resolve. */
+    private Path example() throws IOException {
+        Path cfg = dir.resolve("web1.yaml");
+        Files.copy(EXAMPLE, cfg);
+        Files.createDirectories(dir.resolve("tls"));
+        for (String f : List.of("dom0.crt", "dom0.key", "ca.crt")) {
+            Files.writeString(dir.resolve("tls").resolve(f), "PEM\n");
+        }
+        return cfg;
+    }
+
+    private Path writeConfig(String yaml) throws IOException {
+        Path f = dir.resolve("pair.yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"protect", "receive", "status", "failover", "unprotect", "demo", "bench", "config", "version"})
+    void everyVerbHasHelpListingItsOptions(String verb) {
+        Run r = kemari(verb, "--help");
+
+        assertThat(r.code()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).contains("usage:  kemari " + verb).contains("--help").contains("Exit codes");
+        Verb v = new Kemari(Engine.NONE, false).verb(verb);
+        for (Option o : v.options().getOptions()) {
+            assertThat(r.out()).contains(o.getLongOpt() != null ? "--" + o.getLongOpt() : "-" + o.getOpt());
+        }
+        assertThat(kemari("help", verb).out()).isEqualTo(r.out());
+    }
+
+    @Test
+    void overviewListsEveryVerb() {
+        Run r = kemari("--help");
+        assertThat(r.code()).isZero();
+        VERBS.forEach(v -> assertThat(r.out()).contains("  " + v + " "));
+    }
+
+    @Test
+    void noArgumentsIsAUsageError() {
+        Run r = kemari();
+        assertThat(r.code()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(r.err()).startsWith("usage: kemari <verb>");
+    }
+
+    @Test
+    void unknownVerbSuggestsTheClosest() {
+        Run r = kemari("recieve");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.errorLine()).isEqualTo("kemari: unknown verb 'recieve' (did you mean 'receive'?);"
+                + " run 'kemari --help' for the verbs");
+    }
+
+    @Test
+    void unknownOptionSuggestsTheClosest() {
+        Run r = kemari("protect", "--heartbeat-timout", "1s");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.errorLine()).isEqualTo("kemari: protect: unknown option '--heartbeat-timout'"
+                + " (did you mean '--heartbeat-timeout'?); see 'kemari protect --help'");
+    }
+
+    @Test
+    void abbreviatedOptionsAreNotGuessed() {
+        assertThat(kemari("status", "--js").errorLine()).startsWith("kemari: status: unknown option '--js'");
+    }
+
+    @Test
+    void optionWithoutItsValue() {
+        Run r = kemari("protect", "web1", "hostb", "--witness");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.errorLine()).isEqualTo("kemari: protect: option --witness needs a value <path>;"
+                + " see 'kemari protect --help'");
+    }
+
+    @Test
+    void configCheckPrintsTheTypedExample() throws IOException {
+        Path cfg = example();
+        Run r = kemari("config", "check", cfg.toString());
+
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith(cfg + ": ok\n")
+                .containsPattern("secondary +dom0-b.example.org:8102\n")
+                .containsPattern("sync.max-epoch-interval +1s\n")
+                .containsPattern("witness.lease-file +/srv/shared/kemari/web1.lease\n")
+                .containsPattern("security.tls.cert +" + Pattern.quote(dir.resolve("tls/dom0.crt").toString()));
+    }
+
+    @Test
+    void configCheckJsonIsOneStableLine() throws IOException {
+        Run r = kemari("config", "check", example().toString(), "--json");
+
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo("{\"pair\":\"web1\",\"domain\":\"web1\",\"primary\":\"dom0-a.example.org:8102\","
+                + "\"secondary\":\"dom0-b.example.org:8102\",\"backend\":\"auto\",\"sync\":{\"mode\":\"event\","
+                + "\"interval_ms\":200,\"max_epoch_interval_ms\":1000,\"max_in_flight\":4},\"heartbeat\":"
+                + "{\"interval_ms\":100,\"timeout_ms\":1000},\"witness\":{\"lease_file\":"
+                + "\"/srv/shared/kemari/web1.lease\",\"lease_duration_ms\":3000},\"tap\":[\"block\",\"net\"],"
+                + "\"compression\":\"lz4-delta\",\"security\":{\"kind\":\"tls\",\"tls.cert\":\""
+                + dir.resolve("tls/dom0.crt") + "\",\"tls.key\":\"" + dir.resolve("tls/dom0.key") + "\",\"tls.ca\":\""
+                + dir.resolve("tls/ca.crt") + "\"},\"unsafe\":false}\n");
+    }
+
+    @Test
+    void configErrorsAreOneLocatedLineWithExitCode3() throws IOException {
+        Path f = writeConfig("domain: web1\nprimary: a:8102\nsecondary: b:99999\n");
+        Run r = kemari("config", "check", f.toString());
+
+        assertThat(r.code()).isEqualTo(ExitCode.CONFIG.code());
+        assertThat(r.errorLine()).isEqualTo("kemari: config: " + f
+                + ":3:12: secondary: port 99999 is out of range (expected 1-65535)");
+    }
+
+    @Test
+    void malformedDuplicateAndUnknownKeysAllExit3() throws IOException {
+        assertThat(kemari("config", "check", writeConfig("a: [1\n").toString()).errorLine()).contains("malformed YAML");
+        assertThat(kemari("config", "check", writeConfig("domain: a\ndomain: b\n").toString()).errorLine())
+                .endsWith("pair.yaml:2:1: duplicate key 'domain' (first set at line 1)");
+        Run r = kemari("config", "check", writeConfig("domian: a\n").toString());
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.errorLine()).contains("pair.yaml:1:1: unknown key 'domian' (did you mean 'domain'?)");
+    }
+
+    @Test
+    void missingCertGivenByOptionNamesOptionKeyAndPath() throws IOException {
+        Path cert = dir.resolve("absent.crt");
+        Files.writeString(dir.resolve("k"), "k");
+        Run r = kemari("protect", "web1", "hostb", "--witness", "/srv/l", "--tls-cert", cert.toString(),
+                "--tls-key", dir.resolve("k").toString(), "--tls-ca", dir.resolve("k").toString());
+
+        assertThat(r.code()).isEqualTo(ExitCode.CONFIG.code());
+        assertThat(r.errorLine()).isEqualTo("kemari: protect: --tls-cert: missing cert file " + cert
+                + " (security.tls.cert)");
+    }
+
+    @Test
+    void unknownSubcommandOfConfig() {
+        Run r = kemari("config", "chek", "x.yaml");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.errorLine()).isEqualTo("kemari: config: unknown subcommand 'chek' (did you mean 'check'?);"
+                + " expected: check");
+    }
+
+    @Test
+    void badDestinationPortIsAUsageError() {
+        Run r = kemari("protect", "web1", "hostb:0", "--insecure", "-F");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.errorLine()).isEqualTo("kemari: protect: secondary 'hostb:0': port 0 is out of range"
+                + " (expected 1-65535)");
+    }
+
+    @Test
+    void remusUnsafeFlagsNeedF() {
+        Run r = kemari("protect", "web1", "hostb", "--insecure", "--witness", "/srv/l", "-n", "-d");
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.errorLine()).startsWith("kemari: protect: --no-net-buffering: tapping no devices").endsWith("(or -F) to allow it");
+    }
+
+    @Test
+    void noWitnessNeedsF() {
+        assertThat(kemari("protect", "web1", "hostb", "--insecure").errorLine())
+                .startsWith("kemari: protect: options: no witness lease");
+    }
+
+    @Test
+    void optionValueErrorsNameTheOption() {
+        assertThat(kemari("protect", "web1", "hostb", "--insecure", "-F", "--tap", "disk").errorLine())
+                .isEqualTo("kemari: protect: --tap: expected block,net | block | net | none, got 'disk'");
+        assertThat(kemari("protect", "web1", "hostb", "--insecure", "-F", "-i", "soon").errorLine())
+                .isEqualTo("kemari: protect: --interval: expected a duration such as 200ms, 5s or 2m, got 'soon'");
+        assertThat(kemari("receive", "-incoming", "tcp:0:4444", "--pair", "p", "--insecure", "-F").errorLine())
+                .isEqualTo("kemari: receive: -incoming: expected kemari:tcp:addr:port, got 'tcp:0:4444'");
+    }
+
+    @Test
+    void unknownDomainOnTheSimulatorExits5() {
+        assumeTrue(backendPresent("sim"), "the sim backend is not in this build");
+        Run r = kemari("protect", "no-such-guest", "hostb", "--insecure", "-F", "--backend", "sim");
+
+        assertThat(r.code()).isEqualTo(ExitCode.DOMAIN_NOT_FOUND.code());
+        assertThat(r.errorLine()).isEqualTo("kemari: protect: no domain 'no-such-guest' on the sim backend");
+    }
+
+    @Test
+    void unavailableBackendExits6() {
+        assumeTrue(backendPresent("xen") && !Files.exists(Path.of("/dev/xen/privcmd")), "needs a non-Xen machine");
+        Run r = kemari("receive", "-incoming", "kemari:tcp:0:4444", "--pair", "p", "--insecure", "-F");
+
+        assertThat(r.code()).isEqualTo(ExitCode.BACKEND_UNAVAILABLE.code());
+        assertThat(r.errorLine()).startsWith("kemari: receive: xen backend: ");
+    }
+
+    @Test
+    void verbsWithoutTheirEngineSayWhatIsMissing() {
+        assumeTrue(backendPresent("sim"), "the sim backend is not in this build");
+        Run r = kemari("receive", "-incoming", "kemari:tcp:0:4444", "--pair", "p", "--insecure", "-F", "--backend", "sim");
+
+        assertThat(r.code()).isEqualTo(ExitCode.ENGINE_MISSING.code());
+        assertThat(r.errorLine()).isEqualTo("kemari: receive: not available in this build: the transactional epoch"
+                + " receiver (ft-transaction) is not wired into the command line yet");
+        assertThat(kemari("demo").code()).isEqualTo(ExitCode.ENGINE_MISSING.code());
+        assertThat(kemari("bench").errorLine()).contains("not wired");
+    }
+
+    @Test
+    void verbsReachTheEngine() {
+        Engine engine = new TestEngine() {
+            @Override
+            public ExitCode demo(Invocation in) {
+                in.out().println("demo ran");
+                return ExitCode.OK;
+            }
+        };
+        Run r = Run.of(engine, dir, "demo");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo("demo ran\n");
+    }
+
+    @Test
+    void stackTracesOnlyWithDebug() {
+        Engine broken = new TestEngine() {
+            @Override
+            public ExitCode bench(Invocation in) {
+                throw new IllegalStateException("ring index out of step");
+            }
+        };
+        Run quiet = Run.of(broken, dir, "bench");
+        assertThat(quiet.code()).isEqualTo(1);
+        assertThat(quiet.errorLine()).isEqualTo("kemari: bench: internal error: java.lang.IllegalStateException:"
+                + " ring index out of step (rerun with --debug for the stack trace)");
+
+        Run debug = Run.of(broken, dir, "bench", "--debug");
+        assertThat(debug.err()).startsWith("kemari: bench: internal error: java.lang.IllegalStateException: ring index"
+                + " out of step\n").contains("\tat org.kemari.cli.");
+    }
+
+    @Test
+    void strayArgumentsAreRefused() {
+        assertThat(kemari("status", "web1").errorLine()).isEqualTo("kemari: status: unexpected argument 'web1';"
+                + " see 'kemari status --help'");
+    }
+
+    @Test
+    void versionNamesBackends() {
+        Run r = kemari("version");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).startsWith("kemari ");
+        for (HypervisorProvider p : Hypervisors.providers()) {
+            assertThat(r.out()).contains("backend " + p.name() + ": ");
+        }
+    }
+
+    @Test
+    void exitCodesAreDocumentedInTheManPage() throws IOException {
+        String man = Files.readString(Path.of("../docs/kemari.1.md"));
+        for (ExitCode c : ExitCode.values()) {
+            Matcher m = Pattern.compile("\\| *" + c.code() + " *\\| *`" + c.name() + "` *\\|").matcher(man);
+            assertThat(m.find()).as("docs/kemari.1.md documents exit code %d %s", c.code(), c.name()).isTrue();
+        }
+        assertThat(kemari("help", "exit-codes").out()).contains(" 7  FAILED_OVER ");
+    }
+
+    static boolean backendPresent(String name) {
+        return Hypervisors.providers().stream().anyMatch(p -> p.name().equals(name));
+    }
+}
