@@ -13,8 +13,10 @@ import org.kemari.ring.EventDispatch;
 import org.kemari.ring.FrontRing;
 import org.kemari.ring.Frontend;
 import org.kemari.ring.RequestGate;
+import org.kemari.ring.RingReattach;
 import org.kemari.ring.SharedRing;
 import org.kemari.xen.DirtyBitmap;
+import org.kemari.xen.DomainConfig;
 import org.kemari.xen.EventChannels;
 import org.kemari.xen.ForeignMapping;
 import org.kemari.xen.GrantTables;
@@ -115,6 +117,82 @@ class BlockBackendSimTest {
                 DirtyBitmap dirty = new DirtyBitmap(guest.memory().pages());
                 hv.peekLogDirty(domid, dirty);
                 assertThat(dirty.get(READ_PFN)).as("the read's target frame is logged dirty").isTrue();
+            }
+        }
+    }
+
+    /**
+     * Failover: the guest's memory and grant table as of an epoch are copied to a replica domain
+     * on a second host, the primary goes on answering (responses lost with it), and a backend on
+     * the second host reattaches to the replica's ring.
+     */
+    @Test
+    void aReplicaOnAnotherHostGetsTheUnansweredWritesReplayed() throws IOException {
+        Path image = dir.resolve("san.img");
+        Files.write(image, new byte[16 * 512]);
+        long[] pfns = {RING_PFN, 210, 211, 212, 213};
+        int ringRef = guest.grantAccess(0, RING_PFN, false);
+        int[] dataRefs = new int[4];
+        for (int i = 0; i < 4; i++) {
+            byte[] fill = new byte[512];
+            Arrays.fill(fill, (byte) (0x10 + i));
+            guest.memory().write(pfns[i + 1], 0, fill, 0, fill.length);
+            dataRefs[i] = guest.grantAccess(0, pfns[i + 1], true);
+        }
+        int guestPort = guest.allocUnboundPort(0);
+        Frontend primaryEnd = new Frontend(domid, grants, events, events.bindInterdomain(domid, guestPort));
+
+        try (ForeignMapping guestOwn = hv.map(domid, new long[] {RING_PFN}, 1, true);
+             ForeignMapping granted = grants.mapGrant(domid, ringRef, true);
+             BlockBackend primary = new BlockBackend(new BackRing<>(new SharedRing<>(granted.page(0), Blkif.PROTOCOL), 0),
+                     primaryEnd, image, false);
+             SimHost secondHost = new SimHost();
+             Hypervisor hv2 = secondHost.open();
+             GrantTables grants2 = hv2.openGrantTables();
+             EventChannels events2 = hv2.openEventChannels()) {
+            FrontRing<BlkifRequest, BlkifResponse> front = FrontRing.init(new SharedRing<>(guestOwn.page(0), Blkif.PROTOCOL));
+            for (int i = 0; i < 4; i++) {
+                front.post(BlkifRequest.of(Blkif.OP_WRITE, 0, i, i, new BlkifSegment(dataRefs[i], 0, 0)));
+            }
+            front.pushRequests();
+            primary.processUpTo(2);
+
+            // The epoch: the paused guest's frames and grant table, applied to a blank replica.
+            int replica = hv2.createDomain(DomainConfig.like(hv.domain(domid), "blkguest"));
+            try (ForeignMapping from = hv.map(domid, pfns, pfns.length, false);
+                 ForeignMapping to = hv2.map(replica, pfns, pfns.length, true)) {
+                for (int i = 0; i < pfns.length; i++) {
+                    to.page(i).put(from.page(i));
+                }
+            }
+            grants2.restore(replica, grants.snapshot(domid));
+            int guestRequestProducer = front.requestProducerPrivate();
+            int guestResponseConsumer = front.responseConsumer();
+            primary.drain();
+
+            SimGuest replicaGuest = secondHost.guest(replica);
+            int replicaPort = replicaGuest.allocUnboundPort(0);
+            Frontend secondaryEnd = new Frontend(replica, grants2, events2, events2.bindInterdomain(replica, replicaPort));
+            try (ForeignMapping replicaRing = grants2.mapGrant(replica, ringRef, true);
+                 ForeignMapping replicaOwn = hv2.map(replica, new long[] {RING_PFN}, 1, true)) {
+                RingReattach<BlkifRequest, BlkifResponse> reattach =
+                        RingReattach.attach(new SharedRing<>(replicaRing.page(0), Blkif.PROTOCOL));
+                assertThat(reattach.outstanding()).isEqualTo(2);
+                try (BlockBackend secondary = new BlockBackend(reattach.ring(), secondaryEnd, image, false)) {
+                    assertThat(reattach.resume(secondary)).isEqualTo(2);
+                }
+                assertThat(replicaGuest.awaitEvent(WAIT)).isEqualTo(OptionalInt.of(replicaPort));
+                FrontRing<BlkifRequest, BlkifResponse> replicaFront = new FrontRing<>(
+                        new SharedRing<>(replicaOwn.page(0), Blkif.PROTOCOL), guestRequestProducer, guestResponseConsumer);
+                for (long id = 0; id < 4; id++) {
+                    assertThat(replicaFront.takeResponse()).isEqualTo(new BlkifResponse(id, Blkif.OP_WRITE, Blkif.RSP_OKAY));
+                }
+            }
+            byte[] disk = Files.readAllBytes(image);
+            for (int i = 0; i < 4; i++) {
+                byte[] expected = new byte[512];
+                Arrays.fill(expected, (byte) (0x10 + i));
+                assertThat(Arrays.copyOfRange(disk, i * 512, (i + 1) * 512)).as("sector %d", i).isEqualTo(expected);
             }
         }
     }
