@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -245,6 +246,28 @@ class KemariTest {
         Run r = Run.of(engine, dir, "demo");
         assertThat(r.code()).isZero();
         assertThat(r.out()).isEqualTo("demo ran\n");
+    }
+
+    @Test
+    void receiveHandsTheEngineTheConfiguredPairWhileServingAsTheDaemon() throws IOException {
+        assumeTrue(backendPresent("sim"), "the sim backend is not in this build");
+        Path cfg = example();
+        StateDir state = new StateDir(dir.resolve("state"));
+        List<String> seen = new ArrayList<>();
+        Engine engine = new TestEngine() {
+            @Override
+            public ExitCode receive(PairSession s) {
+                seen.add(s.pair().name() + " listens on " + s.pair().secondary() + " via " + s.hypervisor().backend());
+                seen.add(state.read("web1").orElseThrow().role().token());
+                return ExitCode.OK;
+            }
+        };
+        Run r = Run.of(engine, state.path(), "receive", "-e", "--config", cfg.toString(), "--backend", "sim",
+                "-incoming", "kemari:tcp:0:4444");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(seen).containsExactly("web1 listens on 0.0.0.0:4444 via sim", "secondary");
+        assertThat(state.read("web1")).isEmpty();
     }
 
     @Test

@@ -1,0 +1,149 @@
+package org.kemari.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+class DaemonStateTest {
+    private static final Instant T0 = Instant.parse("2026-11-22T04:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private StateDir state() {
+        return new StateDir(dir);
+    }
+
+    private Run kemari(String... args) {
+        return Run.of(Engine.NONE, dir, args);
+    }
+
+    private static PairState stateOf(String pair, Role role, ProcessHandle p) {
+        return new PairState(pair, role, p.pid(), p.info().startInstant().orElseThrow(), "web1", "b:8102",
+                "protected", 42, T0);
+    }
+
+    @Test
+    void stateRoundTripsThroughTheFile() {
+        PairState s = stateOf("web1", Role.SECONDARY, ProcessHandle.current());
+        state().write(s);
+        assertThat(state().read("web1")).contains(s);
+        assertThat(state().pairs()).containsExactly("web1");
+    }
+
+    @Test
+    void statusReportsALiveDaemon() {
+        state().write(stateOf("web1", Role.PRIMARY, ProcessHandle.current()));
+        Run r = kemari("status", "--pair", "web1", "--json");
+
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo("{\"schema\":1,\"pair\":\"web1\",\"role\":\"primary\",\"stale\":false,\"pid\":"
+                + ProcessHandle.current().pid() + ",\"domain\":\"web1\",\"peer\":\"b:8102\",\"phase\":\"protected\","
+                + "\"epoch\":42,\"updated\":\"2026-11-22T04:00:00Z\"}\n");
+        assertThat(kemari("status").out()).startsWith("web1: primary, pid " + ProcessHandle.current().pid());
+        assertThat(kemari("status", "--json").out()).startsWith("{\"schema\":1,\"pairs\":[{\"schema\":1,\"pair\":\"web1\"");
+    }
+
+    @Test
+    void statusOfAPairWithoutStateIsStopped() {
+        assertThat(kemari("status", "--pair", "web1", "--json").out())
+                .isEqualTo("{\"schema\":1,\"pair\":\"web1\",\"role\":\"stopped\",\"stale\":false}\n");
+        assertThat(kemari("status").out()).startsWith("no pairs running on this host");
+    }
+
+    @Test
+    void aDeadDaemonIsStoppedAndStaleAndUnprotectClearsIt() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        PairState s = stateOf("web1", Role.SECONDARY, gone.toHandle());
+        gone.waitFor(10, TimeUnit.SECONDS);
+        state().write(s);
+
+        assertThat(kemari("status", "--pair", "web1", "--json").out()).contains("\"role\":\"stopped\",\"stale\":true");
+        Run r = kemari("unprotect", "--pair", "web1");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("removed stale state");
+        assertThat(state().read("web1")).isEmpty();
+    }
+
+    @Test
+    void aRecycledPidIsNotMistakenForTheDaemon() {
+        ProcessHandle me = ProcessHandle.current();
+        state().write(new PairState("web1", Role.PRIMARY, me.pid(), T0.minusSeconds(86_400), "web1", "b", "p", 1, T0));
+        assertThat(StateDir.alive(state().read("web1").orElseThrow())).isFalse();
+    }
+
+    @Test
+    @Timeout(30)
+    void unprotectStopsARunningDaemon() throws Exception {
+        Process daemon = new ProcessBuilder("sleep", "60").start();
+        try {
+            state().write(stateOf("web1", Role.PRIMARY, daemon.toHandle()));
+            Run r = kemari("unprotect", "--pair", "web1");
+
+            assertThat(r.code()).isZero();
+            assertThat(r.out()).isEqualTo("kemari: unprotect: web1 stopped (was primary, pid " + daemon.pid() + ")\n");
+            assertThat(daemon.waitFor(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(state().read("web1")).isEmpty();
+        } finally {
+            daemon.destroyForcibly();
+        }
+    }
+
+    @Test
+    void unprotectOfNothingSucceedsAndNeedsAPair() {
+        assertThat(kemari("unprotect", "--pair", "web1").out()).isEqualTo("kemari: unprotect: web1 is not running here\n");
+        Run r = kemari("unprotect");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.errorLine()).isEqualTo("kemari: unprotect: which pair? give --pair <name> or --config <file>");
+    }
+
+    @Test
+    void corruptStateIsReportedWithItsPath() throws IOException {
+        Files.writeString(dir.resolve("web1.state"), "pair=web1\nrole=primary\n");
+        Run r = kemari("status", "--pair", "web1");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.errorLine()).startsWith("kemari: status: corrupt state file " + dir.resolve("web1.state"));
+    }
+
+    @Test
+    void foregroundDaemonPublishesProgressAndCleansUp() {
+        Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
+        PairState initial = Daemon.initialState("web1", Role.PRIMARY, "web1", "b:8102", clock);
+        AtomicReference<PairState> seen = new AtomicReference<>();
+
+        ExitCode code = Daemon.foreground(state(), initial, clock, control -> {
+            control.report("protected", 7);
+            seen.set(state().read("web1").orElseThrow());
+            return ExitCode.FAILED_OVER;
+        });
+
+        assertThat(code).isEqualTo(ExitCode.FAILED_OVER);
+        assertThat(seen.get().phase()).isEqualTo("protected");
+        assertThat(seen.get().epoch()).isEqualTo(7);
+        assertThat(StateDir.alive(seen.get())).isTrue();
+        assertThat(state().read("web1")).isEmpty();
+    }
+
+    @Test
+    void aSecondDaemonForALivePairIsRefused() {
+        Clock clock = Clock.systemUTC();
+        state().write(stateOf("web1", Role.SECONDARY, ProcessHandle.current()));
+        PairState initial = Daemon.initialState("web1", Role.PRIMARY, "web1", "b:8102", clock);
+
+        assertThatThrownBy(() -> Daemon.foreground(state(), initial, clock, c -> ExitCode.OK))
+                .isInstanceOf(CliException.class)
+                .hasMessage("pair 'web1' is already served by pid " + ProcessHandle.current().pid()
+                        + " as secondary (stop it with 'kemari unprotect --pair web1')");
+    }
+}
