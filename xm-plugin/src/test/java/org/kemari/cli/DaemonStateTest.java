@@ -65,9 +65,8 @@ class DaemonStateTest {
     @Test
     void aDeadDaemonIsStoppedAndStaleAndUnprotectClearsIt() throws Exception {
         Process gone = new ProcessBuilder("true").start();
-        PairState s = stateOf("web1", Role.SECONDARY, gone.toHandle());
-        gone.waitFor(10, TimeUnit.SECONDS);
-        state().write(s);
+        assertThat(gone.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        state().write(new PairState("web1", Role.SECONDARY, gone.pid(), T0, "web1", "b:8102", "waiting", -1, T0));
 
         assertThat(kemari("status", "--pair", "web1", "--json").out()).contains("\"role\":\"stopped\",\"stale\":true");
         Run r = kemari("unprotect", "--pair", "web1");
