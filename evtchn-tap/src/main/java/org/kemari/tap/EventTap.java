@@ -56,13 +56,20 @@ public final class EventTap {
      * Classifies what is new and either passes it on or holds it for the next durable epoch.
      */
     public void onNotify(TappedRing ring) {
+        int observed;
+        do {
+            observed = observe(ring);
+        } while (ring.rearm(observed));
+    }
+
+    private int observe(TappedRing ring) {
         CompletableFuture<Long> durable;
         ReleasePoint point;
         synchronized (this) {
             RingState st = state(ring);
             int prod = ring.requestProducer();
             if (prod == st.observed) {
-                return;
+                return prod;
             }
             if (Integer.compareUnsigned(prod - st.released, 1 << 30) > 0) {
                 throw new IllegalStateException(ring.name() + ": frontend req_prod " + Integer.toUnsignedString(prod)
@@ -91,6 +98,7 @@ public final class EventTap {
         } else {
             durable.whenComplete((epoch, error) -> settle(point, error));
         }
+        return point.index;
     }
 
     private void settle(ReleasePoint point, Throwable error) {

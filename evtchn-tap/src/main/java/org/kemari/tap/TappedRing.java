@@ -18,4 +18,11 @@ public interface TappedRing {
 
     /** Lets the backend consume every request before {@code index} (exclusive). Never moves back. */
     void releaseTo(int index);
+
+    /**
+     * Asks the frontend to notify again for the request after {@code observed} (req_event) and
+     * reports whether requests arrived meanwhile: the final check of io/ring.h, without which a
+     * request published between our read of req_prod and the re-arm would never be seen.
+     */
+    boolean rearm(int observed);
 }

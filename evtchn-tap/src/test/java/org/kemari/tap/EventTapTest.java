@@ -20,6 +20,7 @@ class EventTapTest {
         final List<RequestKind> requests = new ArrayList<>();
         final int base;
         int released;
+        int rearms;
 
         ListRing(int base) {
             this.base = base;
@@ -43,6 +44,12 @@ class EventTapTest {
         @Override
         public RequestKind classify(int index) {
             return requests.get(index - base);
+        }
+
+        @Override
+        public boolean rearm(int observed) {
+            rearms++;
+            return false;
         }
 
         @Override
