@@ -16,6 +16,11 @@ package org.kemari.ring;
  * consumed strictly in ring order, so a read queued behind a held write waits with it; that is
  * what keeps the guest-visible order identical on primary and secondary.
  *
+ * <p>The tap decides on its peeked copy and the backend acts on the copy it reads when it
+ * consumes. They agree because a frontend never rewrites a request slot, or the buffers it
+ * names, between publishing it and getting the response; a guest that did could only defeat its
+ * own fault tolerance (a write it disguised as a read would escape the hold).
+ *
  * <p>Not thread-safe: one thread at a time drives a backend.
  */
 public interface RingBackend extends AutoCloseable {

@@ -64,8 +64,8 @@ public final class BlockBackend extends AbstractRingBackend<BlkifRequest, BlkifR
                 default -> reject(request, "unknown operation");
             };
         } catch (IOException | XenException e) {
-            LOG.log(Level.WARNING, "dom{0} {1} request id {2}: {3}", frontend.domid(), imagePath,
-                    Long.toUnsignedString(request.id()), e.toString());
+            LOG.log(Level.WARNING, () -> "dom" + frontend.domid() + " " + imagePath + " request id "
+                    + Long.toUnsignedString(request.id()) + ": " + e);
             return Blkif.RSP_ERROR;
         }
     }
@@ -134,8 +134,8 @@ public final class BlockBackend extends AbstractRingBackend<BlkifRequest, BlkifR
     }
 
     private int reject(BlkifRequest request, String why) {
-        LOG.log(Level.WARNING, "dom{0} {1}: rejecting request id {2} (operation {3}): {4}", frontend.domid(),
-                imagePath, Long.toUnsignedString(request.id()), request.operation(), why);
+        LOG.log(Level.WARNING, () -> "dom" + frontend.domid() + " " + imagePath + ": rejecting request id "
+                + Long.toUnsignedString(request.id()) + " (operation " + request.operation() + "): " + why);
         return Blkif.RSP_ERROR;
     }
 

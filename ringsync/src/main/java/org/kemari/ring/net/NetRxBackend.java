@@ -85,7 +85,7 @@ public final class NetRxBackend {
             granted.page(0).duplicate().put(chunk);
             return length;
         } catch (XenException e) {
-            LOG.log(Level.WARNING, "netif_rx dom{0}: buffer id {1}: {2}", frontend.domid(), buffer.id(), e.toString());
+            LOG.log(Level.WARNING, () -> "netif_rx dom" + frontend.domid() + ": buffer id " + buffer.id() + ": " + e);
             return Netif.RSP_ERROR;
         }
     }

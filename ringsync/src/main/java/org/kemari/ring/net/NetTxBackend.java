@@ -98,7 +98,7 @@ public final class NetTxBackend extends AbstractRingBackend<NetifTxRequest, Neti
     }
 
     private int drop(NetifTxRequest first, String why) {
-        LOG.log(Level.WARNING, "netif_tx dom{0}: dropping packet id {1}: {2}", frontend.domid(), first.id(), why);
+        LOG.log(Level.WARNING, () -> "netif_tx dom" + frontend.domid() + ": dropping packet id " + first.id() + ": " + why);
         return Netif.RSP_ERROR;
     }
 
