@@ -38,8 +38,8 @@ final class XenHypervisor implements Hypervisor {
     private final QuietLogger logger;
     private final XcInterfaceHandle xchHandle;
     private final XenforeignmemoryHandle fmemHandle;
-    private volatile boolean closed;
     private final DirtyLogBuffer dirtyLog;
+    private volatile boolean closed;
     private XenStoreConnection names;
 
     XenHypervisor(XenLibraries libs) {
@@ -254,6 +254,13 @@ final class XenHypervisor implements Hypervisor {
     @Override
     public void setHvmParam(int domid, int param, long value) {
         check(ctrl.xc_hvm_param_set(xch(), domid, param, value), "xc_hvm_param_set(" + param + ")", domid);
+    }
+
+    @Override
+    public int allocUnboundPort(int domid, int remoteDomid) {
+        int port = ctrl.xc_evtchn_alloc_unbound(xch(), domid, remoteDomid);
+        check(port, "xc_evtchn_alloc_unbound(remote dom" + remoteDomid + ")", domid);
+        return port;
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.kemari.xen.jna;
 
 import java.util.List;
 
+import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
@@ -46,7 +47,7 @@ record XenLibraries(XenCtrl ctrl, XenEvtchn evtchn, XenGnttab gnttab, XenForeign
         return NativeLibrary.getInstance(LibC.SONAME).getGlobalVariableAddress("stderr").getPointer(0);
     }
 
-    private static <T extends com.sun.jna.Library> T load(String soname, Class<T> binding) {
+    private static <T extends Library> T load(String soname, Class<T> binding) {
         try {
             return Native.load(soname, binding);
         } catch (UnsatisfiedLinkError e) {

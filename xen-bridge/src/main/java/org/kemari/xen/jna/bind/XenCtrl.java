@@ -71,4 +71,7 @@ public interface XenCtrl extends Library {
     int xc_hvm_param_get(XcInterfaceHandle xch, int domid, int param, LongByReference value);
 
     int xc_hvm_param_set(XcInterfaceHandle xch, int domid, int param, long value);
+
+    /** Returns the port allocated in {@code dom} (xc_evtchn_port_or_error_t), or -1 with errno set. */
+    int xc_evtchn_alloc_unbound(XcInterfaceHandle xch, int dom, int remoteDom);
 }
