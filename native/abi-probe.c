@@ -170,6 +170,7 @@ static void functions(void)
     FUNC(xc_vcpu_setcontext, int, xc_interface *, uint32_t, uint32_t, vcpu_guest_context_any_t *);
     FUNC(xc_hvm_param_get, int, xc_interface *, uint32_t, uint32_t, uint64_t *);
     FUNC(xc_hvm_param_set, int, xc_interface *, uint32_t, uint32_t, uint64_t);
+    FUNC(xc_evtchn_alloc_unbound, xc_evtchn_port_or_error_t, xc_interface *, uint32_t, uint32_t);
 
     /* libxenevtchn */
     FUNC(xenevtchn_open, xenevtchn_handle *, struct xentoollog_logger *, unsigned);

@@ -65,6 +65,14 @@ public interface Hypervisor extends AutoCloseable {
 
     void setHvmParam(int domid, int param, long value);
 
+    /**
+     * xc_evtchn_alloc_unbound: allocates, in {@code domid}'s own port table, an unbound port that
+     * {@code remoteDomid} may bind to, as the toolstack does for a domain it builds. Xen takes the
+     * lowest free port, so the same allocations on a fresh domain give the same numbers: this is
+     * how dom0 re-creates a replica's ports, which are hypervisor state and not in its memory.
+     */
+    int allocUnboundPort(int domid, int remoteDomid);
+
     EventChannels openEventChannels();
 
     GrantTables openGrantTables();

@@ -192,6 +192,14 @@ final class SimHypervisor implements Hypervisor {
     }
 
     @Override
+    public int allocUnboundPort(int domid, int remoteDomid) {
+        String op = "xc_evtchn_alloc_unbound";
+        open(op);
+        // The port belongs to the guest: its events go to the guest kernel, as for a port it allocated itself.
+        return host.guestDomain(op, domid).guest.allocUnboundPort(remoteDomid);
+    }
+
+    @Override
     public EventChannels openEventChannels() {
         open("xenevtchn_open");
         return new SimEventChannels(host.events);
