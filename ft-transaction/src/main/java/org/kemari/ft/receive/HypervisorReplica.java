@@ -56,11 +56,13 @@ final class HypervisorReplica implements Replica {
                 }
             }
         }
-        if (epoch.hvm != null) {
-            hv.setHvmContext(domid, epoch.hvm);
-        }
         for (VcpuContext v : epoch.vcpus) {
             hv.setVcpuContext(domid, v);
+        }
+        // last: for HVM and PVH guests the HVM context is the complete CPU state (as in Xen's
+        // own restore), so it must win over anything the vcpu contexts do not carry
+        if (epoch.hvm != null) {
+            hv.setHvmContext(domid, epoch.hvm);
         }
         grants.restore(domid, epoch.grants);
     }

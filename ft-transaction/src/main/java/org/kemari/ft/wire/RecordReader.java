@@ -33,7 +33,7 @@ public final class RecordReader {
     /** Reads a whole stream header in. */
     public static ByteBuffer readHeader(ReadableByteChannel in) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(StreamHeader.SIZE);
-        fill(in, b, 0, "stream header");
+        fill(in, b, 0, "stream header", "stream header");
         return b.flip();
     }
 
@@ -55,7 +55,7 @@ public final class RecordReader {
         if (n < 0) {
             throw new EOFException("end of stream at offset " + start);
         }
-        fill(in, head, start, "record head");
+        fill(in, head, start, null, "record head");
         head.flip();
         int code = head.getInt();
         long length = Integer.toUnsignedLong(head.getInt());
@@ -73,7 +73,7 @@ public final class RecordReader {
             body = ByteBuffer.allocate(Math.max(total, body.capacity() * 2)).order(ByteOrder.LITTLE_ENDIAN);
         }
         body.clear().limit(total);
-        fill(in, body, start, name + " body");
+        fill(in, body, start, name, "body");
         crc.reset();
         crc.update(head.flip());
         crc.update(body.array(), 0, padded);
@@ -101,10 +101,10 @@ public final class RecordReader {
         return n;
     }
 
-    private static void fill(ReadableByteChannel in, ByteBuffer b, long start, String what) throws IOException {
+    private static void fill(ReadableByteChannel in, ByteBuffer b, long start, String type, String what) throws IOException {
         while (b.hasRemaining()) {
             if (in.read(b) < 0) {
-                throw new StreamException(ErrorCode.PROTOCOL, null, start,
+                throw new StreamException(ErrorCode.PROTOCOL, type, start,
                         "stream truncated in the " + what + " (" + b.position() + " of " + b.limit() + " bytes)");
             }
         }

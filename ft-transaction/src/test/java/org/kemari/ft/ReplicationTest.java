@@ -1,0 +1,107 @@
+package org.kemari.ft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.kemari.ft.receive.EpochReceiver;
+import org.kemari.ft.receive.ReceiverConfig;
+import org.kemari.ft.receive.ReceiverOutcome;
+import org.kemari.ft.send.EpochSender;
+import org.kemari.ft.send.SenderConfig;
+import org.kemari.ft.send.SenderListener;
+import org.kemari.ft.send.SyncProgress;
+import org.kemari.ft.transport.TransportConfig;
+import org.kemari.ft.wire.Features;
+import org.kemari.xen.Hypervisor;
+import org.kemari.xen.sim.GuestSpec;
+import org.kemari.xen.sim.SimHost;
+
+/** A guest on one simulated host replicated over loopback TCP to a paused replica on another. */
+@Timeout(60)
+class ReplicationTest {
+    private static final byte[] PSK = "0123456789abcdef0123456789abcdef".getBytes();
+    private final SimHost primaryHost = new SimHost();
+    private final SimHost secondaryHost = new SimHost();
+    private final Hypervisor primary = primaryHost.open();
+    private final Hypervisor secondary = secondaryHost.open();
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = cleanup.size() - 1; i >= 0; i--) {
+            cleanup.get(i).close();
+        }
+        primaryHost.close();
+        secondaryHost.close();
+    }
+
+    private EpochReceiver receiver(LinkPair links, int features) {
+        EpochReceiver rx = new EpochReceiver(secondary, links.secondary(),
+                ReceiverConfig.defaults("guest-replica").withFeatures(features));
+        cleanup.add(rx);
+        return rx;
+    }
+
+    private EpochSender sender(int domid, LinkPair links, SenderConfig config) {
+        EpochSender tx = new EpochSender(primary, domid, links.primary(), config);
+        cleanup.add(tx);
+        return tx;
+    }
+
+    @Test
+    void runningGuestIsReplicatedEpochAfterEpochAndTheReplicaContinuesIdentically() throws Exception {
+        int dom = primaryHost.createGuest(GuestSpec.memtouch("guest").withMemoryMiB(16).withVcpus(2)
+                .withWorkingSetPages(1024).withStepsPerSecond(20_000));
+        LinkPair links = LinkPair.open(TransportConfig.psk(PSK));
+        List<String> opaqueSeen = new ArrayList<>();
+        EpochReceiver rx = receiver(links, Features.ALL)
+                .addConsumer((epoch, records) -> opaqueSeen.add(epoch.number() + ":" + new String(records.get(0).payload())));
+        rx.start();
+        List<SyncProgress> progress = new ArrayList<>();
+        EpochSender tx = sender(dom, links, SenderConfig.defaults().withMaxInterval(Duration.ofMillis(20)))
+                .addContributor(epoch -> List.of(new OpaqueRecord(OpaqueRecord.Kind.EVENT_TAP_LOG,
+                        ("log" + epoch.number()).getBytes())))
+                .listener(new SenderListener() {
+                    @Override
+                    public void progress(SyncProgress p) {
+                        progress.add(p);
+                    }
+                });
+
+        assertThat(tx.start()).isEqualTo(new EpochId(1));
+        assertThat(progress).isNotEmpty();
+        assertThat(progress.get(0).round()).isEqualTo(1);
+        assertThat(progress.get(0).roundPages()).isEqualTo(primary.domain(dom).maxGpfn() + 1);
+
+        long before = primaryHost.progress(dom, 0);
+        for (int i = 0; i < 30; i++) {
+            tx.requestSync().get(10, TimeUnit.SECONDS);
+        }
+        assertThat(primaryHost.progress(dom, 0)).as("the guest ran between epochs").isGreaterThan(before);
+
+        primary.pause(dom);
+        EpochId last = tx.requestSync().get(10, TimeUnit.SECONDS);
+        assertThat(last.number()).isGreaterThanOrEqualTo(31);
+        tx.close();
+        ReceiverOutcome end = rx.outcome().get(10, TimeUnit.SECONDS);
+        assertThat(end.kind()).isEqualTo(ReceiverOutcome.Kind.ENDED);
+        assertThat(end.lastCommitted()).isEqualTo(tx.lastDurable());
+        assertThat(end.lastCommitted()).isGreaterThanOrEqualTo(last);
+        int replica = rx.replicaDomid();
+        assertThat(secondary.domain(replica).paused()).isTrue();
+        GuestState.of(secondary, replica).assertSameAs(GuestState.of(primary, dom));
+        assertThat(opaqueSeen).contains(last.number() + ":log" + last.number());
+
+        // the replica is a true copy: the same steps from here give the same machine
+        primaryHost.runSteps(dom, 500);
+        secondaryHost.runSteps(replica, 500);
+        assertThat(secondaryHost.progress(replica, 1)).isEqualTo(primaryHost.progress(dom, 1));
+        GuestState.of(secondary, replica).assertSameAs(GuestState.of(primary, dom));
+    }
+}
