@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -154,14 +156,16 @@ class XenDom0Test {
             int b = ev.bindInterdomain(0, a);
             try {
                 ev.notify(b);
-                // Xen raises the new local port b once at bind time: drain up to two events
-                OptionalInt got = OptionalInt.empty();
-                for (int i = 0; i < 2 && (got.isEmpty() || got.getAsInt() != a); i++) {
-                    got = ev.pending(Duration.ofSeconds(5));
-                    got.ifPresent(ev::unmask);
+                // Xen may also raise the new local port b once at bind time (lost-notification
+                // fixup), so collect what arrives: a must, b may, nothing else
+                Set<Integer> seen = new HashSet<>();
+                OptionalInt got;
+                while (seen.size() <= 2 && (got = ev.pending(seen.contains(a)
+                        ? Duration.ofMillis(200) : Duration.ofSeconds(5))).isPresent()) {
+                    seen.add(got.getAsInt());
+                    ev.unmask(got.getAsInt());
                 }
-                assertThat(got).hasValue(a);
-                assertThat(ev.pending(Duration.ofMillis(50))).isEmpty();
+                assertThat(seen).contains(a).isSubsetOf(a, b);
             } finally {
                 ev.unbind(b);
                 ev.unbind(a);
