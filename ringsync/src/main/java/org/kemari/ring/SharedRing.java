@@ -27,8 +27,6 @@ public final class SharedRing<Q, P> {
     static final int RSP_PROD = 8;
     static final int RSP_EVENT = 12;
     static final int PVT = 16;
-    static final int PVT_SIZE = 4;
-    static final int PAD_SIZE = 44;
 
     private static final VarHandle INDEX =
             MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);

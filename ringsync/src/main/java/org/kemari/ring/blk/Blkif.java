@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.kemari.ring.RingProtocol;
+import org.kemari.xen.ForeignMapping;
 
 /**
  * The block-device ring of Xen's {@code io/blkif.h}, x86_64 layout (checked with offsetof against
@@ -27,7 +28,7 @@ public final class Blkif extends RingProtocol<BlkifRequest, BlkifResponse> {
     public static final int MAX_SEGMENTS_PER_REQUEST = 11;
     /** Sector unit of sector_number, first_sect and last_sect (no feature-large-sector-size). */
     public static final int SECTOR_SIZE = 512;
-    public static final int SECTORS_PER_FRAME = 4096 / SECTOR_SIZE;
+    public static final int SECTORS_PER_FRAME = ForeignMapping.PAGE_SIZE / SECTOR_SIZE;
 
     public static final int REQUEST_SIZE = 112;
     public static final int RESPONSE_SIZE = 16;

@@ -20,7 +20,6 @@ import org.kemari.xen.XenException;
  * Driven by one thread calling {@link #pump}; the link stays its opener's to close.
  */
 public final class NetRxBackend {
-    private static final int FRAME_SIZE = 4096;
     private static final System.Logger LOG = System.getLogger(NetRxBackend.class.getName());
 
     private final BackRing<NetifRxRequest, NetifRxResponse> ring;
@@ -59,7 +58,7 @@ public final class NetRxBackend {
 
     /** Places one frame in the guest's posted buffers; false if it was dropped. */
     public boolean deliver(ByteBuffer frame) {
-        int needed = Math.max(1, (frame.remaining() + FRAME_SIZE - 1) / FRAME_SIZE);
+        int needed = Math.max(1, (frame.remaining() + ForeignMapping.PAGE_SIZE - 1) / ForeignMapping.PAGE_SIZE);
         if (ring.unconsumedRequests() < needed) {
             dropped++;
             return false;
@@ -67,7 +66,7 @@ public final class NetRxBackend {
         for (int i = 0; i < needed; i++) {
             NetifRxRequest buffer = ring.takeRequest();
             ByteBuffer chunk = frame.slice();
-            chunk.limit(Math.min(FRAME_SIZE, chunk.remaining()));
+            chunk.limit(Math.min(ForeignMapping.PAGE_SIZE, chunk.remaining()));
             frame.position(frame.position() + chunk.remaining());
             int flags = frame.hasRemaining() ? Netif.RXF_MORE_DATA : 0;
             ring.respond(new NetifRxResponse(buffer.id(), 0, flags, copyInto(buffer, chunk)));

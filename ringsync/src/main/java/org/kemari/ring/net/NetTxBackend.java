@@ -27,7 +27,6 @@ public final class NetTxBackend extends AbstractRingBackend<NetifTxRequest, Neti
      * packet. Without a cap a chain that never ends would hold the ring forever.
      */
     public static final int MAX_SLOTS_PER_PACKET = 18;
-    private static final int FRAME_SIZE = 4096;
     private static final System.Logger LOG = System.getLogger(NetTxBackend.class.getName());
 
     private final PacketLink link;
@@ -80,7 +79,7 @@ public final class NetTxBackend extends AbstractRingBackend<NetifTxRequest, Neti
         try {
             for (NetifTxRequest slot : packet) {
                 int length = slot == first ? firstLength : slot.size();
-                if (slot.offset() + length > FRAME_SIZE) {
+                if (slot.offset() + length > ForeignMapping.PAGE_SIZE) {
                     return drop(first, "slot id " + slot.id() + " crosses its frame (offset "
                             + slot.offset() + ", " + length + " bytes)");
                 }

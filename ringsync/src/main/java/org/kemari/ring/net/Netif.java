@@ -27,9 +27,6 @@ public final class Netif {
     /** The response to an extra-info slot, which carries no packet data. */
     public static final int RSP_NULL = 1;
 
-    /** {@code XEN_NETIF_MAX_TX_SIZE}: a packet's size field is u16. */
-    public static final int MAX_TX_SIZE = 0xFFFF;
-
     public static final int TX_REQUEST_SIZE = 12;
     public static final int TX_RESPONSE_SIZE = 4;
     public static final int RX_REQUEST_SIZE = 8;
