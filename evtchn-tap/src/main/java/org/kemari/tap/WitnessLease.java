@@ -127,6 +127,23 @@ public final class WitnessLease {
     }
 
     /**
+     * Watches the holder's renewals without ever taking the lease. A standby that calls this
+     * while all is well can take over as soon as the holder has been silent for one duration,
+     * instead of starting to watch only when it suspects the holder.
+     *
+     * @return true if the holder renewed since the last look
+     */
+    public boolean observe() {
+        Record seen = read();
+        if (seen != null && !seen.equals(watched)) {
+            watched = seen;
+            watchedSince = clock.getAsLong();
+            return true;
+        }
+        return false;
+    }
+
+    /**
      * One step of taking the lease from a holder that may be dead: call periodically. The lease
      * is taken only after the file stayed unchanged for a whole lease duration.
      */

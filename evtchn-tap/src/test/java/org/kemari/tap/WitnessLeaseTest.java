@@ -55,6 +55,23 @@ class WitnessLeaseTest {
     }
 
     @Test
+    void aStandbyThatObservedAllAlongTakesOverOneDurationAfterTheLastRenewal() {
+        WitnessLease a = lease("hostA");
+        WitnessLease b = lease("hostB");
+        a.claimIfFree();
+        for (int i = 0; i < 5; i++) {
+            advance(Duration.ofSeconds(1));
+            a.renew();
+            assertThat(b.observe()).isTrue();
+        }
+        assertThat(b.observe()).as("no renewal since the last look").isFalse();
+        advance(Duration.ofMillis(3999));
+        assertThat(b.contend()).isEqualTo(WitnessLease.Contention.WAITING);
+        advance(Duration.ofMillis(1));
+        assertThat(b.contend()).isEqualTo(WitnessLease.Contention.ACQUIRED);
+    }
+
+    @Test
     void renewalsKeepAContenderWaitingForever() {
         WitnessLease a = lease("hostA");
         WitnessLease b = lease("hostB");
