@@ -5,8 +5,13 @@ public final class Main {
     private Main() {
     }
 
+    /** The engine this build's command line drives; replaced when the replication modules are wired. */
+    static Engine engine() {
+        return Engine.NONE;
+    }
+
     public static void main(String[] args) {
-        int code = new Kemari(Engine.NONE, System.console() != null).run(args, System.out, System.err, System.getenv());
+        int code = new Kemari(engine(), System.console() != null).run(args, System.out, System.err, System.getenv());
         System.out.flush();
         System.exit(code);
     }

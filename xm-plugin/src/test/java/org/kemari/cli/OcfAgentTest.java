@@ -1,0 +1,159 @@
+package org.kemari.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The Pacemaker agent, scripts/ocf/kemari, under Debian's ocf-tester (resource-agents). Without
+ * resource-agents these tests are skipped, unless -Dkemari.require.ocf=true (CI) makes that a
+ * failure.
+ */
+class OcfAgentTest {
+    static final Path AGENT = Path.of("scripts/ocf/kemari").toAbsolutePath();
+    static final Path OCF_ROOT = Path.of("/usr/lib/ocf");
+    static final int OCF_SUCCESS = 0;
+    static final int OCF_ERR_INSTALLED = 5;
+    static final int OCF_ERR_CONFIGURED = 6;
+    static final int OCF_NOT_RUNNING = 7;
+
+    private Path work;
+    private Path agent;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        requireResourceAgents();
+        // Under target/, not /tmp's private test dirs: ocf-tester runs the agent as nobody too.
+        Path target = Path.of("target").toAbsolutePath();
+        Files.createDirectories(target);
+        work = Files.createTempDirectory(target, "ocf-");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+        agent = Shell.script(work.resolve("kemari"), Files.readString(AGENT));
+    }
+
+    @AfterEach
+    void stopDaemonsAndClean() throws IOException {
+        if (work == null) {
+            return;
+        }
+        Path state = work.resolve("state");
+        if (Files.isDirectory(state)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(state, "*.{fake,state}")) {
+                for (Path f : files) {
+                    for (String word : Files.readString(f).split("[\\s=]+")) {
+                        if (word.matches("\\d{2,}")) {
+                            ProcessHandle.of(Long.parseLong(word)).ifPresent(ProcessHandle::destroyForcibly);
+                        }
+                    }
+                }
+            }
+        }
+        try (Stream<Path> all = Files.walk(work)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static void requireResourceAgents() {
+        boolean present = Shell.onPath("ocf-tester") != null && Files.isRegularFile(OCF_ROOT.resolve("lib/heartbeat/ocf-shellfuncs"))
+                && Shell.onPath("xmllint") != null;
+        if (!present && Boolean.getBoolean("kemari.require.ocf")) {
+            fail("-Dkemari.require.ocf=true but ocf-tester, ocf-shellfuncs or xmllint is missing:"
+                    + " apt-get install resource-agents libxml2-utils");
+        }
+        assumeTrue(present, "resource-agents (ocf-tester) or libxml2-utils (xmllint) not installed");
+    }
+
+    private Shell ocfTester(Path kemari, Path config) throws Exception {
+        return Shell.run(List.of(Shell.onPath("ocf-tester").toString(), "-n", "kemari", "-o", "config=" + config,
+                "-o", "kemari=" + kemari, "-o", "state_dir=" + work.resolve("state"), agent.toString()),
+                Map.of("OCF_ROOT", OCF_ROOT.toString()), 240);
+    }
+
+    /** One agent action, as Pacemaker runs it. */
+    private Shell action(String action, Path kemari, Path config, String interval) throws Exception {
+        return Shell.run(List.of(agent.toString(), action), Map.of("OCF_ROOT", OCF_ROOT.toString(),
+                "OCF_RESOURCE_INSTANCE", "kemari", "OCF_RESKEY_config", config.toString(),
+                "OCF_RESKEY_kemari", kemari.toString(), "OCF_RESKEY_state_dir", work.resolve("state").toString(),
+                "OCF_RESKEY_CRM_meta_interval", interval, "__OCF_ACTION", action), 60);
+    }
+
+    /** The real command line, from this build's classes, as the agent's kemari command. */
+    private Path realKemari() throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return Shell.script(work.resolve("kemari-cli"), "#!/bin/sh\nexec '" + java + "' -XX:TieredStopAtLevel=1 -cp '"
+                + System.getProperty("java.class.path") + "' org.kemari.cli.Main \"$@\"\n");
+    }
+
+    private Path simConfig(String extra) throws IOException {
+        Path cfg = work.resolve("web1.yaml");
+        Files.writeString(cfg, "domain: web1\nprimary: 127.0.0.1:18102\nsecondary: 127.0.0.1:18103\nbackend: sim\n"
+                + "unsafe: true\nsecurity:\n  insecure: true\n" + extra);
+        return cfg;
+    }
+
+    @Test
+    @Timeout(300)
+    void agentPassesOcfTesterAgainstTheDocumentedCliContract() throws Exception {
+        Path fake = Shell.script(work.resolve("fake-kemari"),
+                new String(getClass().getResourceAsStream("/ocf/fake-kemari").readAllBytes()));
+        Shell r = ocfTester(fake, simConfig(""));
+
+        assertThat(r.code()).as(r.output()).isZero();
+        assertThat(r.output()).contains("passed all tests");
+    }
+
+    @Test
+    @Timeout(300)
+    void agentPassesOcfTesterAgainstTheRealCliOnTheSimulator() throws Exception {
+        assumeTrue(Main.engine().missing("receive") == null && Main.engine().missing("protect") == null,
+                "kemari receive/protect are not wired to the replication engine in this build");
+        Shell r = ocfTester(realKemari(), simConfig(""));
+
+        assertThat(r.code()).as(r.output()).isZero();
+        assertThat(r.output()).contains("passed all tests");
+    }
+
+    @Test
+    @Timeout(120)
+    void realCliProbeOfAStoppedPairAndValidationOfAGoodConfig() throws Exception {
+        Path kemari = realKemari();
+        Path cfg = simConfig("");
+
+        assertThat(action("monitor", kemari, cfg, "0").code()).isEqualTo(OCF_NOT_RUNNING);
+        Shell v = action("validate-all", kemari, cfg, "0");
+        assertThat(v.code()).as(v.output()).isEqualTo(OCF_SUCCESS);
+    }
+
+    @Test
+    @Timeout(120)
+    void realCliBrokenConfigIsNotConfiguredWithTheLocatedError() throws Exception {
+        Shell r = action("validate-all", realKemari(), simConfig("hearbeat:\n  timeout: 1s\n"), "0");
+
+        assertThat(r.code()).isEqualTo(OCF_ERR_CONFIGURED);
+        assertThat(r.output()).contains("web1.yaml:8:1: unknown key 'hearbeat' (did you mean 'heartbeat'?)");
+    }
+
+    @Test
+    @Timeout(120)
+    void realCliStartSaysTheEngineIsMissing() throws Exception {
+        assumeTrue(Main.engine().missing("receive") != null, "receive is wired; the ocf-tester run covers start");
+        Shell r = action("start", realKemari(), simConfig(""), "0");
+
+        assertThat(r.code()).isEqualTo(OCF_ERR_INSTALLED);
+        assertThat(r.output()).contains("not wired into the command line yet");
+    }
+}
