@@ -1,0 +1,123 @@
+# Host-side pieces of the testbed, sourced by testbed.sh and ci.sh: package check, the cached
+# boot images, the dom0 tools and the Java helper. Everything built here lands under
+# $TB_CACHE, which dom0 sees at the same path (the host root is its root), so nothing has to be
+# copied into the VM.
+
+TB_HOME=${TB_HOME:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+TB_REPO=${TB_REPO:-$(cd "$TB_HOME/../.." && pwd)}
+TB_CACHE=${KEMARI_TB_CACHE:-/var/tmp/kemari-testbed}
+TB_PACKAGES="qemu-system-x86 xen-hypervisor-4.17-amd64 xen-utils-4.17 busybox-static cpio linux-image-amd64 gcc libc6-dev libxen-dev"
+TB_HVM_PACKAGES="qemu-system-xen"
+# drivers dom0 needs, in load order: Xen devices first, then what the 9p host root and its overlay need
+TB_DOM0_MODULES="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs virtio_ring virtio
+  virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci netfs fscache 9pnet 9pnet_virtio 9p overlay"
+TB_GUEST_MODULES="xen-blkfront"
+
+tb_t0=${tb_t0:-$(date +%s.%N)}
+tb_log() { printf '[testbed %6.1fs] %s\n' "$(awk -v a="$(date +%s.%N)" -v b="$tb_t0" 'BEGIN{print a-b}')" "$*" >&2; }
+tb_die() { echo "testbed: $*" >&2; exit 2; }
+
+# Installs what is missing (as root), else names it. $1 = "hvm" to include the HVM device model.
+tb_require_packages() {
+  local want=$TB_PACKAGES missing="" p
+  [ "${1:-}" = hvm ] && want="$want $TB_HVM_PACKAGES"
+  for p in $want; do
+    [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null)" = installed ] || missing="$missing $p"
+  done
+  [ -z "$missing" ] && return 0
+  [ "$(id -u)" = 0 ] || tb_die "missing Debian packages:$missing (run as root or: apt-get install$missing)"
+  tb_log "installing:$missing"
+  # xen-utils' postinst complains that this host is no Xen host: expected, the testbed boots its own
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing > "$TB_CACHE/apt.log" 2>&1 \
+    || { DEBIAN_FRONTEND=noninteractive apt-get update -q > /dev/null 2>&1 &&
+         DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing > "$TB_CACHE/apt.log" 2>&1; } \
+    || tb_die "apt-get install$missing failed, see $TB_CACHE/apt.log"
+}
+
+tb_kernel_version() {
+  local k
+  k=$(ls /usr/lib/modules 2>/dev/null | sort -V | tail -1)
+  [ -n "$k" ] && [ -r "/boot/vmlinuz-$k" ] || tb_die "no kernel in /boot with modules in /usr/lib/modules (install linux-image-amd64)"
+  echo "$k"
+}
+
+# cpio image of directory $1 with modules $3... copied in load order, to $2
+tb_initramfs() {
+  local root=$1 out=$2 kver=$3 i=0 m path; shift 3
+  mkdir -p "$root"/{bin,dev,proc,sys,tmp,lib/modules}
+  cp /bin/busybox "$root/bin/busybox"
+  for m in "$@"; do
+    path=$(find "/usr/lib/modules/$kver/kernel" -name "$m.ko*" | head -1)
+    [ -n "$path" ] || tb_die "kernel module $m not found under /usr/lib/modules/$kver"
+    i=$((i + 1))
+    local dst; dst=$root/lib/modules/$(printf %02d $i)-$m.ko
+    case $path in
+      *.xz) xz -dc "$path" > "$dst";;
+      *.zst) zstd -qdc "$path" > "$dst";;
+      *) cp "$path" "$dst";;
+    esac
+  done
+  (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out"
+}
+
+# Sets TB_IMG: a directory with xen (the hypervisor, gunzipped: QEMU's multiboot loader wants
+# the ELF), dom0-initrd.gz, guest-initrd.gz and tb-dirty-rate, keyed by everything that goes
+# into them, so a rerun with unchanged inputs builds nothing.
+tb_images() {
+  TB_KVER=$(tb_kernel_version)
+  TB_KERNEL=/boot/vmlinuz-$TB_KVER
+  local xengz; xengz=$(ls /boot/xen-4.17*-amd64.gz 2>/dev/null | head -1)
+  [ -n "$xengz" ] || tb_die "no /boot/xen-4.17*-amd64.gz (install xen-hypervisor-4.17-amd64)"
+  case "$(ldd /bin/busybox 2>&1 || true)" in *"not a dynamic"*) ;; *) tb_die "/bin/busybox is not static (install busybox-static)";; esac
+  local key
+  key=$( { sha256sum "$TB_HOME/lib/dom0-init" "$TB_HOME/lib/guest-init" "$TB_HOME/guest/dirtier.c" \
+             "$TB_HOME/tools/dirty-rate.c" "$TB_HOME/lib/host.sh"
+           stat -c '%n %s %Y' "$TB_KERNEL" "$xengz" /bin/busybox /usr/lib/x86_64-linux-gnu/libxenctrl.so
+           gcc --version | head -1; } | sha256sum | cut -c1-16)
+  TB_IMG=$TB_CACHE/images/$key
+  [ -f "$TB_IMG/complete" ] && { tb_log "images cached: $TB_IMG"; return 0; }
+  tb_log "building images into $TB_IMG"
+  # only one key is ever current; older image sets are dead weight
+  rm -rf "$TB_CACHE/images"
+  local tmp=$TB_IMG.tmp.$$
+  mkdir -p "$tmp/d0" "$tmp/gu/bin"
+  zcat "$xengz" > "$tmp/xen"
+  cp "$TB_HOME/lib/dom0-init" "$tmp/d0/init"
+  # shellcheck disable=SC2086
+  tb_initramfs "$tmp/d0" "$tmp/dom0-initrd.gz" "$TB_KVER" $TB_DOM0_MODULES
+  cp "$TB_HOME/lib/guest-init" "$tmp/gu/init"
+  gcc -static -O2 -Wall -Wextra -Werror -o "$tmp/gu/bin/kemari-dirtier" "$TB_HOME/guest/dirtier.c" \
+    || tb_die "cannot build the guest workload (gcc -static, needs libc6-dev)"
+  # shellcheck disable=SC2086
+  tb_initramfs "$tmp/gu" "$tmp/guest-initrd.gz" "$TB_KVER" $TB_GUEST_MODULES
+  gcc -O2 -Wall -Wextra -Werror -o "$tmp/tb-dirty-rate" "$TB_HOME/tools/dirty-rate.c" -lxenctrl \
+    || tb_die "cannot build tb-dirty-rate (needs libxen-dev)"
+  rm -rf "$tmp/d0" "$tmp/gu"
+  touch "$tmp/complete"
+  mv "$tmp" "$TB_IMG"
+}
+
+# Sets TB_JAVA_CP (empty, with TB_JAVA_WHY, when the xen-bridge jar is not built): the
+# testbed's Java helpers compiled against the built xen-bridge jar, plus that jar and JNA.
+tb_java() {
+  TB_JAVA_CP="" TB_JAVA_WHY=""
+  local version jar jna_version jna key out
+  version=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$TB_REPO/pom.xml" | head -1)
+  jar=$TB_REPO/xen-bridge/target/xen-bridge-$version.jar
+  jna_version=$(sed -n 's:.*<jna.version>\(.*\)</jna.version>.*:\1:p' "$TB_REPO/pom.xml")
+  jna=${MAVEN_REPO:-$HOME/.m2/repository}/net/java/dev/jna/jna/$jna_version/jna-$jna_version.jar
+  [ -f "$jar" ] || { TB_JAVA_WHY="$jar not built (mvn -B package -pl xen-bridge)"; return 0; }
+  [ -f "$jna" ] || { TB_JAVA_WHY="$jna missing (mvn -B dependency:resolve -pl xen-bridge)"; return 0; }
+  local sources; sources=$(find "$TB_HOME/java" -name "*.java" | sort)
+  [ -n "$sources" ] || { TB_JAVA_WHY="no Java sources under $TB_HOME/java"; return 0; }
+  # shellcheck disable=SC2086
+  key=$(cat $sources "$jar" | sha256sum | cut -c1-16)
+  out=$TB_CACHE/java/$key
+  if [ ! -f "$out/complete" ]; then
+    rm -rf "$TB_CACHE/java"; mkdir -p "$out"
+    javac -d "$out" -cp "$jar" $sources > "$TB_CACHE/javac.log" 2>&1 \
+      || tb_die "javac of $TB_HOME/java failed against $jar, see $TB_CACHE/javac.log"
+    touch "$out/complete"
+  fi
+  TB_JAVA_CP=$out:$jar:$jna
+}
