@@ -3,6 +3,7 @@ package org.kemari.xen.sim;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Function;
 import org.kemari.xen.ForeignMapping;
 
 /**
@@ -62,6 +63,25 @@ public final class GuestMemory {
         checkRange(pfn, offset, length);
         chunk(pfn).put(byteIndex(pfn, offset), src, srcOffset, length);
         dirty.mark(pfn);
+    }
+
+    /**
+     * Lets a guest program write frame {@code pfn} through a buffer, e.g. to lay a shared ring
+     * over its own frame: {@code writes} gets a live little-endian view, valid only during the
+     * call, and the frame is logged dirty after it, as the CPU's writes would be (after, so a
+     * log clean racing the writes still leaves the frame dirty for the next round).
+     */
+    public <T> T update(long pfn, Function<ByteBuffer, T> writes) {
+        try {
+            return writes.apply(frame(pfn).order(ByteOrder.LITTLE_ENDIAN));
+        } finally {
+            dirty.mark(pfn);
+        }
+    }
+
+    /** A live read-only little-endian view of frame {@code pfn}; reading logs nothing. */
+    public ByteBuffer readOnlyFrame(long pfn) {
+        return frame(pfn).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** A live 4 KiB view of frame {@code pfn} (big-endian like any new buffer), populating it if needed. */
