@@ -104,4 +104,70 @@ class ReplicationTest {
         assertThat(secondaryHost.progress(replica, 1)).isEqualTo(primaryHost.progress(dom, 1));
         GuestState.of(secondary, replica).assertSameAs(GuestState.of(primary, dom));
     }
+
+    /** A one-vcpu guest, paused, brought to exactly {@code steps} steps: the same on any host. */
+    private static int deterministicGuest(SimHost host, long steps) {
+        Hypervisor hv = host.open();
+        int dom = host.createGuest(GuestSpec.memtouch("guest").withWorkingSetPages(256).withMemoryMiB(8)
+                .withStepsPerSecond(1));
+        hv.pause(dom);
+        host.runSteps(dom, steps - host.progress(dom, 0));
+        return dom;
+    }
+
+    /** Replicates a deterministic guest through 20 epochs of 50 steps; returns the replica's state and the bytes sent. */
+    private Replicated replicateDeterministically(SimHost source, SimHost target, int features, TransportConfig transport)
+            throws Exception {
+        Hypervisor from = source.open();
+        Hypervisor to = target.open();
+        int dom = deterministicGuest(source, 1000);
+        LinkPair links = LinkPair.open(transport);
+        EpochReceiver rx = new EpochReceiver(to, links.secondary(), ReceiverConfig.defaults("replica"));
+        cleanup.add(rx);
+        rx.start();
+        EpochSender tx = new EpochSender(from, dom, links.primary(), SenderConfig.defaults().withFeatures(features));
+        cleanup.add(tx);
+        tx.start();
+        for (int i = 0; i < 20; i++) {
+            source.runSteps(dom, 50);
+            tx.requestSync().get(10, TimeUnit.SECONDS);
+        }
+        tx.close();
+        assertThat(rx.outcome().get(10, TimeUnit.SECONDS).kind()).isEqualTo(ReceiverOutcome.Kind.ENDED);
+        assertThat(source.progress(dom, 0)).isEqualTo(2000);
+        GuestState replica = GuestState.of(to, rx.replicaDomid());
+        replica.assertSameAs(GuestState.of(from, dom));
+        return new Replicated(replica, tx.stats().bytes());
+    }
+
+    private record Replicated(GuestState state, long bytes) {
+    }
+
+    @Test
+    void compressedAndUncompressedStreamsAgree() throws Exception {
+        SimHost otherPrimary = new SimHost();
+        SimHost otherSecondary = new SimHost();
+        cleanup.add(otherPrimary);
+        cleanup.add(otherSecondary);
+        Replicated compressed = replicateDeterministically(primaryHost, secondaryHost, Features.ALL,
+                TransportConfig.psk(PSK));
+        Replicated plain = replicateDeterministically(otherPrimary, otherSecondary, Features.NONE,
+                TransportConfig.insecure());
+        compressed.state().assertSameAs(plain.state());
+        assertThat(compressed.bytes()).as("compressed stream bytes vs plain").isLessThan(plain.bytes() / 4);
+    }
+
+    @Test
+    void aSecondaryThatCannotCreateTheReplicaFailsStartWithItsReason() throws Exception {
+        int dom = primaryHost.createGuest(GuestSpec.memtouch("guest").withWorkingSetPages(64).withMemoryMiB(4));
+        secondary.createDomain(new org.kemari.xen.DomainConfig("taken", org.kemari.xen.DomainType.HVM, 16, 1));
+        LinkPair links = LinkPair.open(TransportConfig.insecure());
+        EpochReceiver rx = new EpochReceiver(secondary, links.secondary(), ReceiverConfig.defaults("taken"));
+        cleanup.add(rx);
+        rx.start();
+        EpochSender tx = sender(dom, links, SenderConfig.defaults());
+        org.assertj.core.api.Assertions.assertThatThrownBy(tx::start).hasMessageContaining("refused the stream (REPLICA)");
+        assertThat(rx.outcome().get(10, TimeUnit.SECONDS).kind()).isEqualTo(ReceiverOutcome.Kind.REPLICA_FAILED);
+        assertThat(tx.requestSync()).isCompletedExceptionally();
+    }
 }

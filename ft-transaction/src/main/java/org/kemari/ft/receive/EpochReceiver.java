@@ -52,6 +52,7 @@ public final class EpochReceiver implements AutoCloseable {
     private volatile boolean closing;
     private volatile int replicaDomid = -1;
     private volatile long lastCommitted;
+    private volatile boolean answered;
     private long heartbeats;
 
     public EpochReceiver(Hypervisor hv, Link link, ReceiverConfig config) {
@@ -114,6 +115,7 @@ public final class EpochReceiver implements AutoCloseable {
             int accepted = Features.accept(primary.features(), config.features());
             replica = createReplica(primary);
             outbox.header(primary.answer(accepted));
+            answered = true;
             assembler = new EpochAssembler(primary, accepted, replica);
             records = new RecordReader(link.in(), StreamHeader.SIZE, Math.min(config.maxRecord(), maxRecord(primary)));
             while (true) {
@@ -194,6 +196,9 @@ public final class EpochReceiver implements AutoCloseable {
     /** Tells the primary why, if the line still works; the stream is over either way. */
     private void refuse(StreamException e) {
         try {
+            if (!answered) {
+                outbox.header(StreamHeader.refusal());
+            }
             outbox.record(RecordType.ERROR, new Control.Error(e.code(), e.getMessage()).encode());
         } catch (IOException | RuntimeException ignored) {
             // the primary may be gone already; the outcome carries the reason

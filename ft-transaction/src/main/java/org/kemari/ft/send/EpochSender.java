@@ -125,11 +125,25 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
      * @throws ReplicationException if replication failed on the way (the message says why)
      */
     public EpochId start() throws IOException {
+        try {
+            return synchronise();
+        } catch (IOException | RuntimeException e) {
+            fail(e.getMessage(), e);
+            throw e;
+        }
+    }
+
+    private EpochId synchronise() throws IOException {
         guest = hv.domain(domid);
         StreamHeader ours = new StreamHeader(Role.PRIMARY, config.features() & Features.ALL, guest.type(),
                 guest.vcpus(), guest.maxPages(), guest.maxGpfn(), Wire.MAX_RECORD);
         outbox.header(ours);
-        int accepted = negotiate(ours, StreamHeader.decode(RecordReader.readHeader(link.in()), Role.SECONDARY));
+        StreamHeader theirs = StreamHeader.decode(RecordReader.readHeader(link.in()), Role.SECONDARY);
+        RecordReader in = new RecordReader(link.in(), StreamHeader.SIZE, Wire.MAX_RECORD);
+        if (theirs.refused()) {
+            throw refusal(in.next());
+        }
+        int accepted = negotiate(ours, theirs);
         lastHeard = System.nanoTime();
         encoder = new EpochEncoder(new PageEncoder(accepted,
                 new LastSentCache((accepted & Features.XOR_DELTA) != 0 ? config.deltaCachePages() : 0)));
@@ -137,7 +151,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         for (int i = 0; i < config.maxInFlight(); i++) {
             pool.add(new CapturedEpoch(new PageSet(hv, domid)));
         }
-        ackThread = daemon(this::readAcks, "kemari-sender-acks");
+        ackThread = daemon(() -> readAcks(in), "kemari-sender-acks");
         ackThread.start();
         long period = config.heartbeatInterval().toMillis();
         timer.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
@@ -227,6 +241,15 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         }
         shutdown(new ReplicationException("replication stopped by request"));
         join(ackThread);
+    }
+
+    /** The secondary's ERROR record as the reason replication cannot go on. */
+    private ReplicationException refusal(Record r) throws StreamException {
+        if (r.type() != RecordType.ERROR) {
+            throw new StreamException(ErrorCode.PROTOCOL, r.typeName(), r.offset(), "expected the ERROR record of a refusal");
+        }
+        Control.Error err = Control.Error.decode(r);
+        return new ReplicationException("secondary " + link.peer() + " refused the stream (" + err.code() + "): " + err.message());
     }
 
     private int negotiate(StreamHeader ours, StreamHeader theirs) throws StreamException {
@@ -385,8 +408,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         }
     }
 
-    private void readAcks() {
-        RecordReader in = new RecordReader(link.in(), StreamHeader.SIZE, Wire.MAX_RECORD);
+    private void readAcks(RecordReader in) {
         long acked = 0;
         try {
             while (true) {
@@ -408,8 +430,8 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
                         durability.acked(epoch);
                     }
                     case ERROR -> {
-                        Control.Error err = Control.Error.decode(r);
-                        fail("secondary " + link.peer() + " refused the stream (" + err.code() + "): " + err.message(), null);
+                        ReplicationException refused = refusal(r);
+                        fail(refused.getMessage(), null);
                         return;
                     }
                     case END -> {

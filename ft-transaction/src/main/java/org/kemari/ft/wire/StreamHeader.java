@@ -18,7 +18,8 @@ public record StreamHeader(Role role, int features, DomainType domainType, int v
     private static final byte[] MAGIC = "KEMARIFT".getBytes(StandardCharsets.US_ASCII);
 
     public StreamHeader {
-        if (vcpus < 1 || maxPages < 1 || maxGpfn < 0) {
+        boolean refusal = role == Role.SECONDARY && vcpus == 0 && maxPages == 0 && maxGpfn == 0;
+        if (!refusal && (vcpus < 1 || maxPages < 1 || maxGpfn < 0)) {
             throw new IllegalArgumentException("guest shape out of range: " + vcpus + " vcpus, "
                     + maxPages + " pages, max gpfn " + maxGpfn);
         }
@@ -30,6 +31,18 @@ public record StreamHeader(Role role, int features, DomainType domainType, int v
     /** The answer a secondary gives to this (primary) header. */
     public StreamHeader answer(int acceptedFeatures) {
         return new StreamHeader(Role.SECONDARY, acceptedFeatures, domainType, vcpus, maxPages, maxGpfn, Wire.MAX_RECORD);
+    }
+
+    /**
+     * What a secondary sends in place of a real answer when it refuses the stream before having
+     * a replica: no shape, no features; an ERROR record with the reason follows.
+     */
+    public static StreamHeader refusal() {
+        return new StreamHeader(Role.SECONDARY, 0, DomainType.PV, 0, 0, 0, Wire.MAX_RECORD);
+    }
+
+    public boolean refused() {
+        return role == Role.SECONDARY && vcpus == 0 && maxPages == 0 && maxGpfn == 0;
     }
 
     /** True if {@code other} describes the same guest. */
@@ -87,6 +100,9 @@ public record StreamHeader(Role role, int features, DomainType domainType, int v
         }
         if (type < 0 || type >= DomainType.values().length) {
             throw bad(ErrorCode.UNSUPPORTED, 16, "unknown domain type " + type);
+        }
+        if (expected == Role.SECONDARY && vcpus == 0 && maxPages == 0 && maxGpfn == 0) {
+            return refusal();
         }
         if (vcpus < 1 || maxPages < 1 || maxGpfn < 0 || maxGpfn >= Wire.MAX_GPFN) {
             throw bad(ErrorCode.PROTOCOL, 20, "guest shape out of range: " + Integer.toUnsignedString(vcpus)
