@@ -28,6 +28,19 @@ final class Daemon {
     private Daemon() {
     }
 
+    /**
+     * Serves {@code pair} as its {@code role} daemon: in the foreground with -e, else by starting
+     * this command again in the background. {@code domain} and {@code peer} are published in the state.
+     */
+    static ExitCode serve(Invocation in, String pair, Role role, String domain, String peer,
+                          Function<DaemonControl, ExitCode> body) {
+        if (!in.has(PairOptions.FOREGROUND)) {
+            return background(in, pair, role);
+        }
+        Clock clock = Clock.systemUTC();
+        return foreground(in.stateDir(), initialState(pair, role, domain, peer, clock), clock, body);
+    }
+
     /** The initial state this process publishes for {@code pair}. */
     static PairState initialState(String pair, Role role, String domain, String peer, Clock clock) {
         ProcessHandle me = ProcessHandle.current();

@@ -4,34 +4,53 @@ package org.kemari.cli;
  * The replication machinery the verbs drive: ft-transaction's sender and receiver, event-tap,
  * ringsync's re-attach. The command line does everything up to the call (options, config,
  * backend, domain lookup, daemon state) and hands over a {@link PairSession}. Wiring an engine
- * in is implementing this and passing it to {@link Kemari}; until then {@link #NONE} makes the
- * verbs fail with {@link ExitCode#ENGINE_MISSING} instead of pretending.
+ * in is implementing the verbs it serves, saying so in {@link #missing}, and passing it to
+ * {@link Kemari} (see {@link Main#engine()}). Every verb not implemented fails with
+ * {@link ExitCode#ENGINE_MISSING} and a line naming what is missing, instead of pretending.
  */
 public interface Engine {
-    Engine NONE = new UnwiredEngine();
+    /** The engine of a build in which no replication module is connected to the command line. */
+    Engine NONE = new Engine() {
+    };
 
     /** Null when this engine can run {@code verb}; else one line saying what is missing. */
-    String missing(String verb);
+    default String missing(String verb) {
+        return UnwiredEngine.reason(verb);
+    }
 
     /** Primary: initial sync, then epochs until stopped or failed over. Runs in the foreground. */
-    ExitCode protect(PairSession session);
+    default ExitCode protect(PairSession session) {
+        throw missingError("protect");
+    }
 
     /** Secondary: accept the stream, keep the replica, fail over when the primary dies. */
-    ExitCode receive(PairSession session);
+    default ExitCode receive(PairSession session) {
+        throw missingError("receive");
+    }
 
-    /** Activate the local replica now (operator-initiated failover). */
-    ExitCode failover(PairSession session);
+    /** Activate the local replica now (operator-initiated failover); the session has no daemon control. */
+    default ExitCode failover(PairSession session) {
+        throw missingError("failover");
+    }
 
     /** The self-contained demonstration on the simulator. */
-    ExitCode demo(Invocation in);
+    default ExitCode demo(Invocation in) {
+        throw missingError("demo");
+    }
 
-    ExitCode bench(Invocation in);
+    default ExitCode bench(Invocation in) {
+        throw missingError("bench");
+    }
 
     /** Throws the engine-missing error for {@code verb} if this engine cannot run it. */
     default void require(String verb) {
-        String why = missing(verb);
-        if (why != null) {
-            throw new CliException(ExitCode.ENGINE_MISSING, why);
+        if (missing(verb) != null) {
+            throw missingError(verb);
         }
+    }
+
+    private CliException missingError(String verb) {
+        String why = missing(verb);
+        return new CliException(ExitCode.ENGINE_MISSING, why != null ? why : UnwiredEngine.reason(verb));
     }
 }

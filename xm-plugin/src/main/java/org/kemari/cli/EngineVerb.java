@@ -1,7 +1,6 @@
 package org.kemari.cli;
 
 import java.util.function.BiFunction;
-import org.apache.commons.cli.Options;
 
 /** A verb that is all engine (demo, bench): the command line only dispatches to it. */
 final class EngineVerb implements Verb {
@@ -32,16 +31,6 @@ final class EngineVerb implements Verb {
     @Override
     public String summary() {
         return summary;
-    }
-
-    @Override
-    public String syntax() {
-        return "";
-    }
-
-    @Override
-    public Options options() {
-        return new Options();
     }
 
     @Override

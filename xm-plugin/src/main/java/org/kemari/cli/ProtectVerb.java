@@ -1,6 +1,5 @@
 package org.kemari.cli;
 
-import java.time.Clock;
 import org.apache.commons.cli.Options;
 import org.kemari.config.PairConfig;
 import org.kemari.xen.DomainInfo;
@@ -45,16 +44,14 @@ final class ProtectVerb implements Verb {
         PairConfig pair = PairOptions.resolve(in, domain, dest, PairOptions.localEndpoint());
         try (Hypervisor hv = Backends.open(pair.backend())) {
             DomainInfo guest = Backends.lookup(hv, pair.domain());
-            in.engine().require(name());
-            if (!in.has(PairOptions.FOREGROUND)) {
-                return Daemon.background(in, pair.name(), Role.PRIMARY);
+            if (guest.domid() == 0) {
+                throw new CliException(ExitCode.USAGE, "'" + pair.domain() + "' is Domain-0, the control domain;"
+                        + " only guests can be protected");
             }
-            Clock clock = Clock.systemUTC();
-            PairState initial = Daemon.initialState(pair.name(), Role.PRIMARY, guest.name(),
-                    pair.secondary().toString(), clock);
-            return Daemon.foreground(in.stateDir(), initial, clock, control -> in.engine().protect(
-                    new PairSession(pair, hv, guest, control, ProgressMeter.forStderr(in), in.err(),
-                            in.value(PairOptions.REMOTE_COMMAND))));
+            in.engine().require(name());
+            return Daemon.serve(in, pair.name(), Role.PRIMARY, guest.name(), pair.secondary().toString(),
+                    control -> in.engine().protect(new PairSession(pair, hv, guest, control,
+                            ProgressMeter.forStderr(in), in.err(), in.value(PairOptions.REMOTE_COMMAND))));
         }
     }
 }

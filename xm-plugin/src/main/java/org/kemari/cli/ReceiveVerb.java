@@ -1,6 +1,5 @@
 package org.kemari.cli;
 
-import java.time.Clock;
 import org.apache.commons.cli.Options;
 import org.kemari.config.PairConfig;
 import org.kemari.xen.Hypervisor;
@@ -47,14 +46,9 @@ final class ReceiveVerb implements Verb {
                 listen, PairOptions.ANY_PRIMARY);
         try (Hypervisor hv = Backends.open(pair.backend())) {
             in.engine().require(name());
-            if (!in.has(PairOptions.FOREGROUND)) {
-                return Daemon.background(in, pair.name(), Role.SECONDARY);
-            }
-            Clock clock = Clock.systemUTC();
-            PairState initial = Daemon.initialState(pair.name(), Role.SECONDARY, pair.domain(),
-                    pair.primary().toString(), clock);
-            return Daemon.foreground(in.stateDir(), initial, clock, control -> in.engine().receive(
-                    new PairSession(pair, hv, null, control, ProgressMeter.forStderr(in), in.err(), null)));
+            return Daemon.serve(in, pair.name(), Role.SECONDARY, pair.domain(), pair.primary().toString(),
+                    control -> in.engine().receive(new PairSession(pair, hv, null, control,
+                            ProgressMeter.forStderr(in), in.err(), null)));
         }
     }
 }

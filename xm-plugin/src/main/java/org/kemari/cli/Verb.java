@@ -14,14 +14,19 @@ interface Verb {
     String summary();
 
     /** What follows "kemari name", e.g. "[options] <file>". */
-    String syntax();
+    default String syntax() {
+        return "";
+    }
 
     /** Text after the option table: details, examples. */
     default String details() {
         return "";
     }
 
-    Options options();
+    /** The verb's own options; --help and --debug are added by the dispatcher. */
+    default Options options() {
+        return new Options();
+    }
 
     ExitCode run(Invocation in);
 }

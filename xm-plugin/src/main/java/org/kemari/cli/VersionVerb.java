@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
-import org.apache.commons.cli.Options;
 import org.kemari.xen.HypervisorProvider;
 import org.kemari.xen.Hypervisors;
 
@@ -21,16 +20,6 @@ final class VersionVerb implements Verb {
     @Override
     public String summary() {
         return "print the version and which backends work on this machine";
-    }
-
-    @Override
-    public String syntax() {
-        return "";
-    }
-
-    @Override
-    public Options options() {
-        return new Options();
     }
 
     @Override

@@ -214,6 +214,15 @@ class KemariTest {
     }
 
     @Test
+    void domain0CannotBeProtected() {
+        assumeTrue(backendPresent("sim"), "the sim backend is not in this build");
+        Run r = kemari("protect", "Domain-0", "hostb", "--insecure", "-F", "--backend", "sim");
+        assertThat(r.code()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(r.errorLine()).isEqualTo("kemari: protect: 'Domain-0' is Domain-0, the control domain;"
+                + " only guests can be protected");
+    }
+
+    @Test
     void unavailableBackendExits6() {
         assumeTrue(backendPresent("xen") && !Files.exists(Path.of("/dev/xen/privcmd")), "needs a non-Xen machine");
         Run r = kemari("receive", "-incoming", "kemari:tcp:0:4444", "--pair", "p", "--insecure", "-F");
