@@ -1,7 +1,5 @@
 package org.kemari.xen.jna;
 
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,28 +9,16 @@ import java.util.Map;
 
 /**
  * The output of native/abi-probe.c, which the build compiles against the installed Xen headers
- * (native/run-abi-probe.sh). Missing output is a failure, not a skip, unless the build was run
- * with -Dkemari.abi.skip=true.
- */
-/**
+ * and runs (see {@link TestNatives}).
+ *
  * @param fields offsets by "struct.field", and sizes by "struct.field size"
  */
 record AbiProbe(Map<String, long[]> structs, Map<String, Long> fields, Map<String, Long> consts,
                 Map<String, String> funcs) {
 
     static AbiProbe load() {
-        assumeFalse(Boolean.getBoolean("kemari.abi.skip"),
-                "Xen ABI checks skipped by -Dkemari.abi.skip=true: the JNA bindings are NOT verified against the headers");
-        Path dir = Path.of(System.getProperty("kemari.abi.dir", "target/abi-probe"));
-        Path out = dir.resolve("abi-probe.txt");
+        Path out = TestNatives.require("abi-probe.txt", "abi-probe", "Xen ABI checks");
         try {
-            if (!Files.exists(out)) {
-                Path err = dir.resolve("abi-probe.err");
-                String why = Files.exists(err) ? Files.readString(err).strip()
-                        : "the build did not run native/run-abi-probe.sh into " + dir;
-                throw new AssertionError("Xen ABI probe has no output (" + why + "); install gcc and libxen-dev 4.17,"
-                        + " or build with -Dkemari.abi.skip=true to skip the ABI checks knowingly");
-            }
             return parse(Files.readAllLines(out));
         } catch (IOException e) {
             throw new AssertionError("cannot read " + out, e);
