@@ -3,7 +3,6 @@ package org.kemari.xen.sim;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.IntConsumer;
 import org.kemari.xen.Errno;
 import org.kemari.xen.XenException;
 
@@ -138,23 +137,6 @@ final class EventChannelModel {
                     r.remoteDomid = domid;
                     r.remotePort = 0;
                 }
-            }
-        }
-    }
-
-    /** Runs {@code action} with the model locked, for receivers that queue and mask atomically. */
-    void locked(Runnable action) {
-        synchronized (lock) {
-            action.run();
-        }
-    }
-
-    /** Ports of {@code domid}, for tests and inspection. */
-    void forEachPort(int domid, IntConsumer action) {
-        synchronized (lock) {
-            TreeMap<Integer, Channel> t = tables.get(domid);
-            if (t != null) {
-                t.keySet().forEach(action::accept);
             }
         }
     }

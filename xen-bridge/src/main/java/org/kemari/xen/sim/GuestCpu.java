@@ -67,12 +67,6 @@ public final class GuestCpu {
     public long efer;
     public boolean online;
 
-    GuestCpu copy() {
-        GuestCpu c = new GuestCpu();
-        c.load(this);
-        return c;
-    }
-
     void load(GuestCpu o) {
         rax = o.rax;
         rbx = o.rbx;

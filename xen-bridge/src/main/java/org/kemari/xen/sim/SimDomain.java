@@ -38,6 +38,8 @@ final class SimDomain {
     final GuestMemory memory;
     final GrantTable grants = new GrantTable();
     final SimGuest guest;
+    /** Names this domain's vcpu threads: host tag and domid. */
+    final String threadPrefix;
     private final GuestCpu[] cpus;
     private final long[] hvmParams = new long[HVM_NR_PARAMS];
     private final VcpuRunner[] runners;
@@ -61,6 +63,7 @@ final class SimDomain {
         this.runners = new VcpuRunner[vcpus];
         this.controllerPauses = 1; // created paused, as `xl create -p`
         this.guest = new SimGuest(host, this);
+        this.threadPrefix = host.tag + "-d" + id;
         for (int v = 0; v < vcpus; v++) {
             cpus[v] = new GuestCpu();
             runners[v] = new VcpuRunner(this, v, guest);

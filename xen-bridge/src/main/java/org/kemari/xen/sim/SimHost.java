@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.kemari.xen.DomainConfig;
 import org.kemari.xen.DomainInfo;
 import org.kemari.xen.DomainState;
@@ -29,6 +30,10 @@ public final class SimHost implements AutoCloseable {
     /** DOMID_FIRST_RESERVED: domain ids above are special in Xen. */
     private static final int DOMID_FIRST_RESERVED = 0x7ff0;
 
+    private static final AtomicInteger HOSTS = new AtomicInteger();
+
+    /** Prefix of this host's vcpu thread names, so thread dumps tell hosts apart. */
+    final String tag = "sim" + HOSTS.incrementAndGet();
     final EventChannelModel events = new EventChannelModel();
     final XenStoreTree store = new XenStoreTree();
     private final Map<Integer, SimDomain> domains = new TreeMap<>();

@@ -23,7 +23,7 @@ final class VcpuRunner implements Runnable {
         this.domain = domain;
         this.vcpu = vcpu;
         this.guest = guest;
-        this.thread = new Thread(this, "sim-d" + domain.id + "-vcpu" + vcpu);
+        this.thread = new Thread(this, domain.threadPrefix + "-vcpu" + vcpu);
         this.thread.setDaemon(true);
     }
 

@@ -73,12 +73,9 @@ public abstract class ContextTck extends TckBase {
     /** The copy picks up at the copied counter and runs on its own, leaving the original paused. */
     @Test
     void aCopyOfMemoryAndContextRunsOnFromWhereTheOriginalWas() {
-        int domid = startGuest("orig");
-        long start = counter(domid);
-        awaitCounter(domid, c -> c > start + 10, "the original to run");
-        hv.pause(domid);
-        int copy = blankLike(domid);
-        copyDomain(domid, copy);
+        Twin twin = pausedTwin("orig");
+        int domid = twin.original();
+        int copy = twin.copy();
         long copied = counter(copy);
         assertThat(copied).isEqualTo(counter(domid));
         hv.unpause(copy);
@@ -90,18 +87,15 @@ public abstract class ContextTck extends TckBase {
     @Test
     void aCopyContinuesIdentically() {
         assumeTrue(target().canStep(), "backend cannot single-step guests");
-        int domid = startGuest("twin");
-        long start = counter(domid);
-        awaitCounter(domid, c -> c > start + 10, "the original to run");
-        hv.pause(domid);
-        int copy = blankLike(domid);
-        copyDomain(domid, copy);
+        Twin twin = pausedTwin("twin");
+        int domid = twin.original();
+        int copy = twin.copy();
         target().step(domid, 500);
         target().step(copy, 500);
         long[] a = digests(domid);
         long[] b = digests(copy);
         assertThat(b).as("memory of the copy after 500 steps each").isEqualTo(a);
-        assertThat(counter(copy)).isEqualTo(counter(domid)).isGreaterThanOrEqualTo(start + 510);
+        assertThat(counter(copy)).isEqualTo(counter(domid)).isGreaterThanOrEqualTo(twin.copiedAt() + 500);
         int vcpus = hv.domain(domid).vcpus();
         for (int v = 0; v < vcpus; v++) {
             assertThat(hv.vcpuContext(copy, v)).as("vcpu %d context", v).isEqualTo(hv.vcpuContext(domid, v));
@@ -109,5 +103,19 @@ public abstract class ContextTck extends TckBase {
         // and a copy that diverged is detected: one more step on the original only
         target().step(domid, 1);
         assertThat(digests(copy)).isNotEqualTo(digests(domid));
+    }
+
+    private record Twin(int original, int copy, long copiedAt) {
+    }
+
+    /** A guest that ran a little, paused, and a blank domain loaded with its memory and context. */
+    private Twin pausedTwin(String what) {
+        int domid = startGuest(what);
+        long start = counter(domid);
+        awaitCounter(domid, c -> c > start + 10, "the original to run");
+        hv.pause(domid);
+        int copy = blankLike(domid);
+        copyDomain(domid, copy);
+        return new Twin(domid, copy, counter(domid));
     }
 }

@@ -17,11 +17,8 @@ public abstract class LogDirtyTck extends TckBase {
 
     @Test
     void cleanReportsExactlyThePagesWrittenSinceTheLastClean() {
-        int domid = startGuest("clean");
-        hv.enableLogDirty(domid);
-        hv.pause(domid);
+        int domid = pausedLoggingGuest("clean");
         DirtyBitmap bitmap = new DirtyBitmap(frames(domid));
-        hv.cleanLogDirty(domid, bitmap);
         long[] before = digests(domid);
         advance(domid, 40);
         long count = hv.cleanLogDirty(domid, bitmap);
@@ -43,11 +40,8 @@ public abstract class LogDirtyTck extends TckBase {
 
     @Test
     void peekLeavesTheLogAsItIs() {
-        int domid = startGuest("peek");
-        hv.enableLogDirty(domid);
-        hv.pause(domid);
+        int domid = pausedLoggingGuest("peek");
         long frames = frames(domid);
-        hv.cleanLogDirty(domid, new DirtyBitmap(frames));
         advance(domid, 20);
         DirtyBitmap first = new DirtyBitmap(frames);
         DirtyBitmap second = new DirtyBitmap(frames);
@@ -64,13 +58,10 @@ public abstract class LogDirtyTck extends TckBase {
     /** Guest writes racing cleans of a running guest: every page changed lands in some harvest. */
     @Test
     void noWriteIsLostToACleanRacingIt() {
-        int domid = startGuest("race");
-        hv.enableLogDirty(domid);
-        hv.pause(domid);
+        int domid = pausedLoggingGuest("race");
         long frames = frames(domid);
         DirtyBitmap harvest = new DirtyBitmap(frames);
         DirtyBitmap union = new DirtyBitmap(frames);
-        hv.cleanLogDirty(domid, harvest);
         long[] before = digests(domid);
         long start = counter(domid);
         hv.unpause(domid);
@@ -127,6 +118,15 @@ public abstract class LogDirtyTck extends TckBase {
         XenException e = catchThrowableOfType(XenException.class, () -> hv.enableLogDirty(pv.getAsInt()));
         assertThat(e).isNotNull();
         assertThat(e.errno()).isEqualTo(Errno.EOPNOTSUPP);
+    }
+
+    /** A paused guest logging dirty pages, its log just cleaned. */
+    private int pausedLoggingGuest(String what) {
+        int domid = startGuest(what);
+        hv.enableLogDirty(domid);
+        hv.pause(domid);
+        hv.cleanLogDirty(domid, new DirtyBitmap(frames(domid)));
+        return domid;
     }
 
     static TreeSet<Long> changedPages(long[] before, long[] after) {
