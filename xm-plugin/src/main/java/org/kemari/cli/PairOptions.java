@@ -62,12 +62,20 @@ final class PairOptions {
 
     /** Which option sets a config key, so a rule broken by an option is reported against it. */
     private static final Map<String, List<String>> OPTIONS_FOR_KEY = Map.ofEntries(
-            Map.entry("pair", List.of(PAIR)), Map.entry("primary", List.of(PRIMARY)), Map.entry("sync.mode", List.of(SYNC_MODE)),
-            Map.entry("sync.interval", List.of(INTERVAL)), Map.entry("sync.max-epoch-interval", List.of(INTERVAL)),
-            Map.entry("heartbeat.interval", List.of(HEARTBEAT_INTERVAL)), Map.entry("heartbeat.timeout", List.of(HEARTBEAT_TIMEOUT)),
-            Map.entry("witness", List.of(WITNESS)), Map.entry("witness.lease-file", List.of(WITNESS)), Map.entry("tap", List.of(TAP, NO_NET_BUFFERING, NO_BLOCK_TAP)),
-            Map.entry("security.tls.cert", List.of(TLS_CERT)), Map.entry("security.tls.key", List.of(TLS_KEY)),
-            Map.entry("security.tls.ca", List.of(TLS_CA)), Map.entry("security.psk-file", List.of(PSK_FILE)));
+            Map.entry("pair", List.of(PAIR)),
+            Map.entry("primary", List.of(PRIMARY)),
+            Map.entry("sync.mode", List.of(SYNC_MODE)),
+            Map.entry("sync.interval", List.of(INTERVAL)),
+            Map.entry("sync.max-epoch-interval", List.of(INTERVAL)),
+            Map.entry("heartbeat.interval", List.of(HEARTBEAT_INTERVAL)),
+            Map.entry("heartbeat.timeout", List.of(HEARTBEAT_TIMEOUT)),
+            Map.entry("witness", List.of(WITNESS)),
+            Map.entry("witness.lease-file", List.of(WITNESS)),
+            Map.entry("tap", List.of(TAP, NO_NET_BUFFERING, NO_BLOCK_TAP)),
+            Map.entry("security.tls.cert", List.of(TLS_CERT)),
+            Map.entry("security.tls.key", List.of(TLS_KEY)),
+            Map.entry("security.tls.ca", List.of(TLS_CA)),
+            Map.entry("security.psk-file", List.of(PSK_FILE)));
 
     private PairOptions() {
     }

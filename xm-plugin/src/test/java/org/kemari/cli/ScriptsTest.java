@@ -36,6 +36,14 @@ class ScriptsTest {
     }
 
     @Test
+    void xlGlobalOptionsBeforeMigrateAreDroppedWithANote() throws Exception {
+        Shell r = xm("-v", "migrate", "web1", "b", "--kemari");
+        assertThat(r.output()).isEqualTo("xm: migrate --kemari: ignoring xl options -v (use kemari's --debug for detail)\n"
+                + "kemari protect web1 b\n");
+        assertThat(xm("-v", "migrate", "web1", "b").output()).isEqualTo("xl -v migrate web1 b\n");
+    }
+
+    @Test
     void everythingElseGoesToXlUnchanged() throws Exception {
         assertThat(xm("migrate", "web1", "dom0-b").output()).isEqualTo("xl migrate web1 dom0-b\n");
         assertThat(xm("list", "-l").output()).isEqualTo("xl list -l\n");
