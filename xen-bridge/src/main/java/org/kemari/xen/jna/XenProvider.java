@@ -38,7 +38,7 @@ public final class XenProvider implements HypervisorProvider {
     public String unavailableReason() {
         if (!Files.exists(privcmd)) {
             return privcmd + " not found: this machine is not a Xen dom0"
-                    + " (boot it under Xen with the xen-privcmd module loaded, or use --backend sim)";
+                    + " (boot it under Xen with the xen-privcmd module loaded)";
         }
         if (!Files.isReadable(privcmd) || !Files.isWritable(privcmd)) {
             return privcmd + " is not readable and writable by this user: run kemari as root in dom0";

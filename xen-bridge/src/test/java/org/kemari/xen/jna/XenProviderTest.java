@@ -25,12 +25,12 @@ class XenProviderTest {
 
         assertThat(xen.unavailableReason())
                 .isEqualTo("/dev/xen/privcmd not found: this machine is not a Xen dom0"
-                        + " (boot it under Xen with the xen-privcmd module loaded, or use --backend sim)")
+                        + " (boot it under Xen with the xen-privcmd module loaded)")
                 .doesNotContain("\n");
         assertThatThrownBy(xen::open)
                 .isInstanceOf(XenException.class)
                 .hasMessage("xen backend: /dev/xen/privcmd not found: this machine is not a Xen dom0"
-                        + " (boot it under Xen with the xen-privcmd module loaded, or use --backend sim)")
+                        + " (boot it under Xen with the xen-privcmd module loaded)")
                 .hasNoCause();
     }
 
