@@ -25,7 +25,8 @@ final class ProtectVerb implements Verb {
     @Override
     public String details() {
         return "Give either --config, or the domain (name or domid) and the secondary host[:port]; options"
-                + " override the config. The receiver must already run on the secondary (kemari-receive@<pair>)"
+                + " override the config. With a config alone, this host is the primary; if the config names this"
+                + " host only as the secondary (after a failover), the roles are taken the other way round. The receiver must already run on the secondary (kemari-receive@<pair>)"
                 + " unless -s says how to start it. Without -e, protect returns once the background daemon runs;"
                 + " it then reports through 'kemari status' and its log in the state dir. Exit 7 means the pair"
                 + " failed over and the guest now runs on the secondary.";
@@ -41,7 +42,8 @@ final class ProtectVerb implements Verb {
         in.atMostArgs(2);
         String domain = in.args().isEmpty() ? null : in.args().get(0);
         String dest = in.args().isEmpty() ? null : in.arg(1, "destination host[:port] after the domain");
-        PairConfig pair = PairOptions.resolve(in, domain, dest, PairOptions.localEndpoint());
+        PairConfig resolved = PairOptions.resolve(in, domain, dest, PairOptions.localEndpoint());
+        PairConfig pair = dest == null ? LocalSide.asPrimary(resolved) : resolved;
         try (Hypervisor hv = Backends.open(pair.backend())) {
             DomainInfo guest = Backends.lookup(hv, pair.domain());
             if (guest.domid() == 0) {

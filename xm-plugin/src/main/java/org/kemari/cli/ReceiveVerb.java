@@ -23,7 +23,8 @@ final class ReceiveVerb implements Verb {
 
     @Override
     public String details() {
-        return "With --config the receiver listens on the config's secondary endpoint; -incoming overrides it."
+        return "With --config the receiver listens on this host's endpoint: the secondary's, or the primary's"
+                + " when only that one is an address of this host (the config is symmetric); -incoming overrides it."
                 + " Without a config it needs -incoming and --pair (the replica is named after the pair) and"
                 + " accepts any primary that authenticates. Without -e, receive returns once the background"
                 + " daemon listens.";
@@ -42,8 +43,9 @@ final class ReceiveVerb implements Verb {
                     + " and --pair <name>");
         }
         String listen = in.has(PairOptions.INCOMING) ? PairOptions.incoming(in).toString() : null;
-        PairConfig pair = PairOptions.resolve(in, in.has(PairOptions.CONFIG) ? null : in.value(PairOptions.PAIR),
+        PairConfig resolved = PairOptions.resolve(in, in.has(PairOptions.CONFIG) ? null : in.value(PairOptions.PAIR),
                 listen, PairOptions.ANY_PRIMARY);
+        PairConfig pair = listen == null ? LocalSide.asSecondary(resolved) : resolved;
         try (Hypervisor hv = Backends.open(pair.backend())) {
             in.engine().require(name());
             return Daemon.serve(in, pair.name(), Role.SECONDARY, pair.domain(), pair.primary().toString(),

@@ -36,6 +36,12 @@ public record PairConfig(String name, String domain, Endpoint primary, Endpoint 
 
     public static final Set<TapDevice> ALL_DEVICES = Set.of(TapDevice.BLOCK, TapDevice.NET);
 
+    /** The same pair seen from the other host: after a failover the old secondary protects back. */
+    public PairConfig reversed() {
+        return new PairConfig(name, domain, secondary, primary, backend, sync, heartbeat, witness, tap, compression,
+                security, unsafe);
+    }
+
     /** Every rule this pairing breaks, in config-file order; empty when it is usable. */
     public List<Violation> violations() {
         List<Violation> v = new ArrayList<>();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,9 +101,15 @@ class OcfAgentTest {
 
     private Path simConfig(String extra) throws IOException {
         Path cfg = work.resolve("web1.yaml");
-        Files.writeString(cfg, "domain: web1\nprimary: 127.0.0.1:18102\nsecondary: 127.0.0.1:18103\nbackend: sim\n"
-                + "unsafe: true\nsecurity:\n  insecure: true\n" + extra);
+        Files.writeString(cfg, "domain: web1\nprimary: 127.0.0.1:" + freePort() + "\nsecondary: 127.0.0.1:" + freePort()
+                + "\nbackend: sim\nunsafe: true\nsecurity:\n  insecure: true\n" + extra);
         return cfg;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     @Test
