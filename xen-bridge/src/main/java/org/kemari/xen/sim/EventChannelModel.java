@@ -60,7 +60,7 @@ final class EventChannelModel {
                 return;
             }
             for (Integer port : t.keySet().toArray(new Integer[0])) {
-                close(domid, port);
+                close("xc_domain_destroy", domid, port);
             }
             tables.remove(domid);
         }
@@ -125,11 +125,15 @@ final class EventChannelModel {
         }
     }
 
-    void close(int domid, int port) {
+    /** EINVAL for a port that is not bound, as EVTCHNOP_close answers for a free port. */
+    void close(String op, int domid, int port) {
         synchronized (lock) {
             TreeMap<Integer, Channel> t = tables.get(domid);
             Channel c = t == null ? null : t.remove(port);
-            if (c != null && c.interdomain) {
+            if (c == null) {
+                throw new XenException(op, domid, Errno.EINVAL, "port " + port + " is not bound");
+            }
+            if (c.interdomain) {
                 TreeMap<Integer, Channel> rt = tables.get(c.remoteDomid);
                 Channel r = rt == null ? null : rt.get(c.remotePort);
                 if (r != null) {

@@ -235,15 +235,18 @@ final class SimDomain {
         }
     }
 
-    /** One step, outside the lock; a fault crashes the domain as Xen's domain_crash would. */
+    /**
+     * One step, outside the lock. A fault crashes the domain as Xen's domain_crash would; so
+     * does any other exception a program throws, since it is the guest's code that failed.
+     */
     boolean execute(int v, GuestProgram program, SimGuest guest) {
         try {
             program.step(v, cpus[v], memory, guest);
             return true;
-        } catch (GuestFault | IndexOutOfBoundsException e) {
+        } catch (RuntimeException e) {
             lock.lock();
             try {
-                crash = "vcpu" + v + ": " + e.getMessage();
+                crash = "vcpu" + v + ": " + (e instanceof GuestFault ? e.getMessage() : e.toString());
                 changed.signalAll();
             } finally {
                 lock.unlock();

@@ -74,14 +74,14 @@ final class SimEventChannels implements EventChannels {
     public void unbind(int localPort) {
         ours("xenevtchn_unbind", localPort);
         owned.remove(localPort);
-        model.close(0, localPort);
+        model.close("xenevtchn_unbind", 0, localPort);
     }
 
     @Override
     public void close() {
         closed = true;
         for (Integer port : owned) {
-            model.close(0, port);
+            model.close("xenevtchn_close", 0, port);
         }
         owned.clear();
     }

@@ -57,7 +57,7 @@ public final class SimGuest {
 
     /** EVTCHNOP_close. */
     public void closePort(int port) {
-        host.events.close(domain.id, port);
+        host.events.close("EVTCHNOP_close", domain.id, port);
     }
 
     /** A port that fired, without waiting: what a program's step may call. */

@@ -23,7 +23,7 @@ final class SimXenStore implements XenStore {
 
     @Override
     public Optional<String> read(String path) {
-        return tree.read(path("xs_read", path));
+        return tree.read(path("xs_read", path, false));
     }
 
     @Override
@@ -31,17 +31,17 @@ final class SimXenStore implements XenStore {
         if (value == null) {
             throw new XenException("xs_write", XenException.NO_DOMAIN, Errno.EINVAL, "null value for " + path);
         }
-        tree.write(path("xs_write", path), value);
+        tree.write(path("xs_write", path, false), value);
     }
 
     @Override
     public List<String> list(String path) {
-        return tree.list(path("xs_directory", path));
+        return tree.list(path("xs_directory", path, false));
     }
 
     @Override
     public void remove(String path) {
-        tree.remove("xs_rm", path("xs_rm", path));
+        tree.remove("xs_rm", path("xs_rm", path, false));
     }
 
     @Override
@@ -50,12 +50,12 @@ final class SimXenStore implements XenStore {
             throw new XenException("xs_watch", XenException.NO_DOMAIN, Errno.EINVAL, "empty watch token for " + path);
         }
         boolean relative = !path.startsWith("/") && !path.startsWith("@");
-        tree.watch(new XenStoreTree.Watch(path("xs_watch", path), token, relative, this));
+        tree.watch(new XenStoreTree.Watch(path("xs_watch", path, true), token, relative, this));
     }
 
     @Override
     public void unwatch(String path, String token) {
-        tree.unwatch(this, path("xs_unwatch", path), token);
+        tree.unwatch(this, path("xs_unwatch", path, true), token);
     }
 
     @Override
@@ -84,9 +84,9 @@ final class SimXenStore implements XenStore {
         events.add(new WatchEvent(reported, w.token()));
     }
 
-    private String path(String op, String path) {
+    private String path(String op, String path, boolean watch) {
         open(op);
-        return XenStoreTree.canonical(op, path, home);
+        return XenStoreTree.canonical(op, path, home, watch);
     }
 
     private void open(String op) {

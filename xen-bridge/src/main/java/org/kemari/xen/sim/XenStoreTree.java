@@ -119,12 +119,19 @@ final class XenStoreTree {
         }
     }
 
-    /** Checks a path as xenstored does and returns it absolute ({@code home} prefixes relative ones). */
-    static String canonical(String op, String path, String home) {
+    /**
+     * Checks a path as xenstored does and returns it absolute ({@code home} prefixes relative
+     * ones). Special "@" names are only for watches.
+     */
+    static String canonical(String op, String path, String home, boolean watch) {
         if (path == null || path.isEmpty()) {
             throw new XenException(op, XenException.NO_DOMAIN, Errno.EINVAL, "xenstore path is empty");
         }
         if (path.startsWith("@")) {
+            if (!watch) {
+                throw new XenException(op, XenException.NO_DOMAIN, Errno.EINVAL, "'" + path
+                        + "' is a special watch name, not a node");
+            }
             return path;
         }
         String abs = path.startsWith("/") ? path : home + "/" + path;

@@ -72,6 +72,8 @@ class SimDevicesTest {
             int local = dom0.bindUnboundPort(domid);
             int remote = guest.bindInterdomain(0, local);
             guest.closePort(remote);
+            assertThatThrownBy(() -> guest.closePort(remote)).as("closing a port twice")
+                    .isInstanceOfSatisfying(XenException.class, e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
             dom0.notify(local); // dropped: the port is unbound again
             assertThat(guest.awaitEvent(Duration.ofMillis(50))).isEmpty();
             int again = guest.bindInterdomain(0, local);
@@ -141,6 +143,8 @@ class SimDevicesTest {
             assertThatThrownBy(() -> xs.write("/bad path", "x")).isInstanceOfSatisfying(XenException.class,
                     e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
             assertThat(xs.read("name")).as("relative to /local/domain/0").hasValue("Domain-0");
+            assertThatThrownBy(() -> xs.write("@introduceDomain", "x")).isInstanceOfSatisfying(XenException.class,
+                    e -> assertThat(e.errno()).isEqualTo(Errno.EINVAL));
         }
     }
 
