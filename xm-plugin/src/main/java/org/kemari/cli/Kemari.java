@@ -167,6 +167,7 @@ public final class Kemari {
         StringBuilder sb = new StringBuilder();
         HelpFormatter formatter = HelpFormatter.builder().setHelpAppendable(new TextHelpAppendable(sb))
                 .setShowSince(false).get();
+        formatter.setSyntaxPrefix("usage:");
         try {
             formatter.printHelp("kemari " + verb.name() + " " + verb.syntax(), verb.summary(),
                     withCommon(verb.options()), null, false);

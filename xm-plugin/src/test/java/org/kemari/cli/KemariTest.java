@@ -54,7 +54,7 @@ class KemariTest {
 
         assertThat(r.code()).isZero();
         assertThat(r.err()).isEmpty();
-        assertThat(r.out()).contains("usage:  kemari " + verb).contains("--help").contains("Exit codes");
+        assertThat(r.out()).contains(" usage: kemari " + verb).contains("--help").contains("Exit codes");
         Verb v = new Kemari(Engine.NONE, false).verb(verb);
         for (Option o : v.options().getOptions()) {
             assertThat(r.out()).contains(o.getLongOpt() != null ? "--" + o.getLongOpt() : "-" + o.getOpt());

@@ -53,19 +53,24 @@ class OcfAgentTest {
         }
         Path state = work.resolve("state");
         if (Files.isDirectory(state)) {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(state, "*.{fake,state}")) {
+            // Daemons the agent left running: the stand-in's "<role> <pid>" files, the CLI's state files.
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(state, "*.fake")) {
                 for (Path f : files) {
-                    for (String word : Files.readString(f).split("[\\s=]+")) {
-                        if (word.matches("\\d{2,}")) {
-                            ProcessHandle.of(Long.parseLong(word)).ifPresent(ProcessHandle::destroyForcibly);
-                        }
-                    }
+                    kill(Files.readString(f).trim().split(" ")[1]);
                 }
+            }
+            StateDir dir = new StateDir(state);
+            for (String pair : dir.pairs()) {
+                dir.read(pair).ifPresent(s -> kill(Long.toString(s.pid())));
             }
         }
         try (Stream<Path> all = Files.walk(work)) {
             all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
+    }
+
+    private static void kill(String pid) {
+        ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
     }
 
     private static void requireResourceAgents() {
