@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.kemari.ft.transport.Link;
 import org.kemari.ft.transport.Transport;
@@ -18,16 +19,21 @@ public record LinkPair(Link primary, Link secondary) implements AutoCloseable {
 
     public static LinkPair open(TransportConfig primaryConfig, TransportConfig secondaryConfig) throws Exception {
         try (Transport.Acceptor acceptor = Transport.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), secondaryConfig)) {
-            CompletableFuture<Link> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return acceptor.accept();
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            CompletableFuture<Link> accepted = acceptAsync(acceptor);
             Link p = Transport.connect(acceptor.address(), primaryConfig);
             return new LinkPair(p, accepted.get(10, TimeUnit.SECONDS));
         }
+    }
+
+    /** The acceptor's next link, accepted on another thread; fails with the acceptor's exception. */
+    public static CompletableFuture<Link> acceptAsync(Transport.Acceptor acceptor) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return acceptor.accept();
+            } catch (IOException e) {
+                throw new CompletionException(e);
+            }
+        });
     }
 
     @Override

@@ -45,11 +45,16 @@ class PipelineTest {
         host.close();
     }
 
+    private FakeSecondary fakeSecondary(LinkPair links) {
+        FakeSecondary secondary = new FakeSecondary(links.secondary());
+        cleanup.add(secondary);
+        return secondary;
+    }
+
     @Test
     void captureStopsAtTheInFlightLimitAndDurabilityFollowsEpochOrder() throws Exception {
         LinkPair links = LinkPair.open(TransportConfig.insecure());
-        FakeSecondary secondary = new FakeSecondary(links.secondary());
-        cleanup.add(secondary);
+        FakeSecondary secondary = fakeSecondary(links);
         EpochSender tx = new EpochSender(hv, dom, links.primary(), SenderConfig.defaults()
                 .withMaxInFlight(2).withMaxInterval(Duration.ofMillis(10)));
         cleanup.add(tx);
@@ -87,8 +92,7 @@ class PipelineTest {
     @Test
     void aSilentSecondaryFailsTheSenderAndItsWaiters() throws Exception {
         LinkPair links = LinkPair.open(TransportConfig.insecure());
-        FakeSecondary secondary = new FakeSecondary(links.secondary());
-        cleanup.add(secondary);
+        FakeSecondary secondary = fakeSecondary(links);
         EpochSender tx = new EpochSender(hv, dom, links.primary(), SenderConfig.defaults()
                 .withTimeouts(Duration.ofMillis(50), Duration.ofMillis(300)));
         cleanup.add(tx);

@@ -187,8 +187,8 @@ final class EpochAssembler {
         if (c.digest() != (int) digest.getValue()) {
             throw integrity(r, "epoch digest mismatch (records lost, added or reordered)");
         }
-        if (staged.pageCount() != staged.declaredPages) {
-            throw integrity(r, "epoch announced " + staged.declaredPages + " pages, " + staged.pageCount() + " arrived");
+        if (staged.pages.count() != staged.declaredPages) {
+            throw integrity(r, "epoch announced " + staged.declaredPages + " pages, " + staged.pages.count() + " arrived");
         }
         if (staged.grants == null) {
             throw protocol(r, "epoch has no grant table");
@@ -205,7 +205,7 @@ final class EpochAssembler {
 
     private void epochPages(Record r) throws StreamException {
         PageBatchView batch = PageBatchView.parse(r, shape.maxGpfn(), features);
-        if (staged.pageCount() + batch.count() > staged.declaredPages) {
+        if (staged.pages.count() + batch.count() > staged.declaredPages) {
             throw integrity(r, "more pages than the " + staged.declaredPages + " the epoch announced");
         }
         for (int i = 0; i < batch.count(); i++) {
@@ -217,9 +217,9 @@ final class EpochAssembler {
         }
         ByteBuffer base = readBases(batch);
         for (int i = 0; i < batch.count(); i++) {
-            ByteBuffer out = staged.reservePage();
+            ByteBuffer out = staged.pages.reserve();
             decode(r, batch, i, base, out);
-            staged.addPage(batch.pfn(i), out);
+            staged.pages.add(batch.pfn(i), out);
         }
     }
 

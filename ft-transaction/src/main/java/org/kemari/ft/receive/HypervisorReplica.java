@@ -44,15 +44,15 @@ final class HypervisorReplica implements Replica {
 
     @Override
     public void apply(StagedEpoch epoch) {
-        long[] pfns = new long[Math.min(Wire.MAX_BATCH_PAGES, Math.max(1, epoch.pageCount()))];
-        for (int start = 0; start < epoch.pageCount(); start += pfns.length) {
-            int n = Math.min(pfns.length, epoch.pageCount() - start);
+        long[] pfns = new long[Math.min(Wire.MAX_BATCH_PAGES, Math.max(1, epoch.pages.count()))];
+        for (int start = 0; start < epoch.pages.count(); start += pfns.length) {
+            int n = Math.min(pfns.length, epoch.pages.count() - start);
             for (int i = 0; i < n; i++) {
-                pfns[i] = epoch.pfn(start + i);
+                pfns[i] = epoch.pages.pfn(start + i);
             }
             try (ForeignMapping m = hv.map(domid, pfns, n, true)) {
                 for (int i = 0; i < n; i++) {
-                    page(m, i).put(epoch.page(start + i));
+                    page(m, i).put(epoch.pages.page(start + i));
                 }
             }
         }

@@ -5,11 +5,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.kemari.ft.EpochId;
 import org.kemari.ft.OpaqueRecord;
+import org.kemari.ft.compress.PageStore;
 import org.kemari.xen.VcpuContext;
 
 /** Everything one epoch sends, captured while the guest was paused. Reused through a bounded pool. */
 final class CapturedEpoch {
-    final PageSet pages;
+    /** Tells the transmit thread that no more epochs come. */
+    static final CapturedEpoch END = new CapturedEpoch();
+
+    final PageStore pages = new PageStore();
     final List<OpaqueRecord> opaque = new ArrayList<>();
     final List<CompletableFuture<EpochId>> syncRequests = new ArrayList<>();
     long epoch;
@@ -17,10 +21,6 @@ final class CapturedEpoch {
     VcpuContext[] vcpus;
     byte[] grants;
     long pausedNanos;
-
-    CapturedEpoch(PageSet pages) {
-        this.pages = pages;
-    }
 
     void reset(long epoch) {
         this.epoch = epoch;

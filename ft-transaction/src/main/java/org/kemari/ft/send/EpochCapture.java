@@ -20,6 +20,7 @@ final class EpochCapture {
     private final GrantTables grants;
     private final List<EpochContributor> contributors;
     private final DirtyBitmap dirty;
+    private final PageCopier copier;
 
     EpochCapture(Hypervisor hv, DomainInfo guest, GrantTables grants, List<EpochContributor> contributors) {
         this.hv = hv;
@@ -27,6 +28,7 @@ final class EpochCapture {
         this.grants = grants;
         this.contributors = contributors;
         this.dirty = new DirtyBitmap(guest.maxGpfn() + 1);
+        this.copier = new PageCopier(hv, guest.domid());
     }
 
     /**
@@ -41,7 +43,7 @@ final class EpochCapture {
             if (leftover != null) {
                 dirty.or(leftover);
             }
-            into.pages.copy(dirty);
+            copier.copy(dirty, into.pages);
             if (guest.type().hasHvmContext()) {
                 into.hvm = hv.hvmContext(domid).bytes();
             }

@@ -8,6 +8,7 @@ import java.util.zip.CRC32C;
 import org.kemari.ft.OpaqueRecord;
 import org.kemari.ft.compress.Arena;
 import org.kemari.ft.compress.PageEncoder;
+import org.kemari.ft.compress.PageStore;
 import org.kemari.ft.wire.Control;
 import org.kemari.ft.wire.PageBatchBuilder;
 import org.kemari.ft.wire.RecordType;
@@ -59,15 +60,15 @@ final class EpochEncoder {
     }
 
     /** Pre-copy: page records outside any epoch. */
-    List<ByteBuffer> precopy(PageSet set) {
+    List<ByteBuffer> precopy(PageStore set) {
         List<ByteBuffer> out = new ArrayList<>();
         pageBatches(out, set);
         return out;
     }
 
-    private void pageBatches(List<ByteBuffer> out, PageSet set) {
-        for (int i = 0; i < set.count(); i++) {
-            pages.encode(set.pfn(i), set.page(i), batch, compressed);
+    private void pageBatches(List<ByteBuffer> out, PageStore copied) {
+        for (int i = 0; i < copied.count(); i++) {
+            pages.encode(copied.pfn(i), copied.page(i), batch, compressed);
             if (batch.full()) {
                 flushBatch(out);
             }

@@ -23,6 +23,7 @@ import org.kemari.ft.EpochId;
 import org.kemari.ft.SyncBarrier;
 import org.kemari.ft.compress.LastSentCache;
 import org.kemari.ft.compress.PageEncoder;
+import org.kemari.ft.compress.PageStore;
 import org.kemari.ft.transport.Link;
 import org.kemari.ft.wire.Control;
 import org.kemari.ft.wire.ErrorCode;
@@ -149,7 +150,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
                 new LastSentCache((accepted & Features.XOR_DELTA) != 0 ? config.deltaCachePages() : 0)));
         grants = hv.openGrantTables();
         for (int i = 0; i < config.maxInFlight(); i++) {
-            pool.add(new CapturedEpoch(new PageSet(hv, domid)));
+            pool.add(new CapturedEpoch());
         }
         ackThread = daemon(() -> readAcks(in), "kemari-sender-acks");
         ackThread.start();
@@ -220,7 +221,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         }
         join(captureThread);
         if (transmitThread != null) {
-            toSend.add(new CapturedEpoch(null));
+            toSend.add(CapturedEpoch.END);
             join(transmitThread);
         }
         if (failure == null && lastCaptured > 0) {
@@ -276,11 +277,12 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         if (tail != 0) {
             words[words.length - 1] = (1L << tail) - 1;
         }
-        PageSet set = new PageSet(hv, domid);
+        PageCopier copier = new PageCopier(hv, domid);
+        PageStore set = new PageStore();
         long total = 0;
         long previous = Long.MAX_VALUE;
         for (int round = 1; ; round++) {
-            total = sendRound(round, dirty, set, total);
+            total = sendRound(round, dirty, copier, set, total);
             if (round >= config.precopyRounds()) {
                 return null;
             }
@@ -292,7 +294,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         }
     }
 
-    private long sendRound(int round, DirtyBitmap dirty, PageSet set, long totalBefore) throws IOException {
+    private long sendRound(int round, DirtyBitmap dirty, PageCopier copier, PageStore set, long totalBefore) throws IOException {
         long roundPages = dirty.cardinality();
         long[] batch = new long[Wire.MAX_BATCH_PAGES];
         long start = System.nanoTime();
@@ -300,7 +302,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         int[] n = {0};
         Runnable flush = () -> {
             set.clear();
-            set.copy(batch, n[0]);
+            copier.copy(batch, n[0], set);
             try {
                 outbox.send(encoder.precopy(set));
             } catch (IOException e) {
@@ -390,7 +392,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         try {
             while (true) {
                 CapturedEpoch e = toSend.take();
-                if (e.pages == null) {
+                if (e == CapturedEpoch.END) {
                     return;
                 }
                 List<ByteBuffer> records = encoder.epoch(e);

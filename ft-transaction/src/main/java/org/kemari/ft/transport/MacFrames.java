@@ -23,7 +23,7 @@ final class MacFrames {
     private MacFrames() {
     }
 
-    static final class Writer implements GatheringByteChannel {
+    static final class Writer extends GatheringWriter {
         private final GatheringByteChannel out;
         private final Mac mac;
         private final ByteBuffer seqAndLength = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
@@ -78,16 +78,6 @@ final class MacFrames {
             while (tag.hasRemaining()) {
                 out.write(all);
             }
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs) throws IOException {
-            return write(srcs, 0, srcs.length);
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            return (int) write(new ByteBuffer[] {src}, 0, 1);
         }
 
         @Override

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.nio.channels.GatheringByteChannel;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -76,7 +75,7 @@ final class Tls {
      * Gathering writes onto the TLS stream. Encryption copies every byte anyway, so this copies
      * direct buffers through one staging array and flushes once per gathering write.
      */
-    private static final class StreamWriter implements GatheringByteChannel {
+    private static final class StreamWriter extends GatheringWriter {
         private final OutputStream out;
         private final byte[] staging = new byte[64 * 1024];
         private volatile boolean open = true;
@@ -103,16 +102,6 @@ final class Tls {
             }
             out.flush();
             return n;
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs) throws IOException {
-            return write(srcs, 0, srcs.length);
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            return (int) write(new ByteBuffer[] {src}, 0, 1);
         }
 
         @Override

@@ -25,11 +25,7 @@ public final class Transport {
             SSLSocket s = (SSLSocket) Tls.context(config).getSocketFactory().createSocket();
             return secure(s, () -> {
                 s.connect(address, (int) config.handshakeTimeout().toMillis());
-                s.setTcpNoDelay(true);
-                s.setSoTimeout((int) config.handshakeTimeout().toMillis());
-                String who = Tls.handshake(s, peer);
-                s.setSoTimeout(0);
-                return Tls.link(s, who);
+                return tls(s, peer, config);
             });
         }
         SocketChannel ch = SocketChannel.open();
@@ -49,6 +45,15 @@ public final class Transport {
     /** Listens on {@code address} (port 0 picks a free port). */
     public static Acceptor listen(InetSocketAddress address, TransportConfig config) throws IOException {
         return new Acceptor(address, config);
+    }
+
+    /** Authenticates a connected TLS socket within the handshake timeout. */
+    private static Link tls(SSLSocket s, String peer, TransportConfig config) throws IOException {
+        s.setTcpNoDelay(true);
+        s.setSoTimeout((int) config.handshakeTimeout().toMillis());
+        String who = Tls.handshake(s, peer);
+        s.setSoTimeout(0);
+        return Tls.link(s, who);
     }
 
     private static Link macLink(SocketChannel ch, byte[] inKey, byte[] outKey, String peer) {
@@ -109,13 +114,7 @@ public final class Transport {
             if (tls != null) {
                 SSLSocket s = (SSLSocket) tls.accept();
                 String peer = "primary " + s.getRemoteSocketAddress();
-                return secure(s, () -> {
-                    s.setTcpNoDelay(true);
-                    s.setSoTimeout((int) config.handshakeTimeout().toMillis());
-                    String who = Tls.handshake(s, peer);
-                    s.setSoTimeout(0);
-                    return Tls.link(s, who);
-                });
+                return secure(s, () -> tls(s, peer, config));
             }
             SocketChannel ch = plain.accept();
             String peer = "primary " + ch.getRemoteAddress();

@@ -11,12 +11,12 @@ public final class Control {
 
     public record EpochBegin(long epoch, long pages) {
         public ByteBuffer encode() {
-            return le(16).putLong(epoch).putLong(pages).flip();
+            return twoLongs(epoch, pages);
         }
 
         public static EpochBegin decode(Record r) throws StreamException {
-            ByteBuffer b = exact(r, 16);
-            return new EpochBegin(b.getLong(), b.getLong());
+            long[] v = twoLongs(r);
+            return new EpochBegin(v[0], v[1]);
         }
     }
 
@@ -44,12 +44,12 @@ public final class Control {
     /** @param epoch primary: the last epoch sent; secondary: the last committed */
     public record Heartbeat(long sequence, long epoch) {
         public ByteBuffer encode() {
-            return le(16).putLong(sequence).putLong(epoch).flip();
+            return twoLongs(sequence, epoch);
         }
 
         public static Heartbeat decode(Record r) throws StreamException {
-            ByteBuffer b = exact(r, 16);
-            return new Heartbeat(b.getLong(), b.getLong());
+            long[] v = twoLongs(r);
+            return new Heartbeat(v[0], v[1]);
         }
     }
 
@@ -90,6 +90,15 @@ public final class Control {
             b.get(ctx);
             return new Vcpu(vcpu, ctx);
         }
+    }
+
+    private static ByteBuffer twoLongs(long a, long b) {
+        return le(16).putLong(a).putLong(b).flip();
+    }
+
+    private static long[] twoLongs(Record r) throws StreamException {
+        ByteBuffer b = exact(r, 16);
+        return new long[] {b.getLong(), b.getLong()};
     }
 
     static ByteBuffer le(int size) {

@@ -41,8 +41,8 @@ final class MemoryReplica implements Replica {
 
     @Override
     public void apply(StagedEpoch epoch) {
-        for (int i = 0; i < epoch.pageCount(); i++) {
-            epoch.page(i).get(memory, (int) epoch.pfn(i) * Wire.PAGE_SIZE, Wire.PAGE_SIZE);
+        for (int i = 0; i < epoch.pages.count(); i++) {
+            epoch.pages.page(i).get(memory, (int) epoch.pages.pfn(i) * Wire.PAGE_SIZE, Wire.PAGE_SIZE);
         }
         vcpus = epoch.vcpus.clone();
         hvm = epoch.hvm;

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.kemari.ft.LinkPair;
 
 @Timeout(60)
 class TransportTest {
@@ -43,13 +44,7 @@ class TransportTest {
     /** Connects and accepts; returns the accepted link or the acceptor's failure. */
     private static Result pair(TransportConfig primary, TransportConfig secondary) throws Exception {
         try (Transport.Acceptor acceptor = Transport.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), secondary)) {
-            CompletableFuture<Link> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return acceptor.accept();
-                } catch (IOException e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
+            CompletableFuture<Link> accepted = LinkPair.acceptAsync(acceptor);
             Link p = null;
             IOException connectFailure = null;
             try {
@@ -124,13 +119,7 @@ class TransportTest {
     void plaintextPeerIsRefusedByAPskSecondary() throws Exception {
         try (Transport.Acceptor acceptor = Transport.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 TransportConfig.psk(KEY))) {
-            CompletableFuture<Link> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return acceptor.accept();
-                } catch (IOException e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            });
+            CompletableFuture<Link> accepted = LinkPair.acceptAsync(acceptor);
             try (java.net.Socket s = new java.net.Socket(acceptor.address().getAddress(), acceptor.address().getPort())) {
                 s.getOutputStream().write("KEMARIFT".repeat(5).getBytes(StandardCharsets.US_ASCII));
                 assertThatThrownBy(() -> accepted.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(AuthenticationException.class)
