@@ -214,4 +214,17 @@ class RejectionTest {
         assertThat(o.kind()).isEqualTo(Kind.STREAM_REJECTED);
         assertThat(o.reason()).contains("beyond the guest's max gpfn");
     }
+
+    @Test
+    void aConsumerThatRefusesTheOpaqueRecordsStopsTheStreamWithoutAck() throws Exception {
+        rx.addConsumer((epoch, records) -> {
+            throw new IllegalStateException("ring state of epoch " + epoch.number() + " unreadable");
+        });
+        send(epochTwo().commit(2).bytes());
+        ReceiverOutcome o = rx.outcome().get(10, TimeUnit.SECONDS);
+        assertThat(o.kind()).isEqualTo(Kind.REPLICA_FAILED);
+        assertThat(o.reason()).contains("ring state of epoch 2 unreadable");
+        assertThat(o.replicaValid()).isFalse();
+        assertThat(fromSecondary.next().type()).as("no ACK, the reason instead").isEqualTo(RecordType.ERROR);
+    }
 }

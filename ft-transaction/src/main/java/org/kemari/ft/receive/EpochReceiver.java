@@ -143,7 +143,12 @@ public final class EpochReceiver implements AutoCloseable {
         } catch (XenException e) {
             refuse(new StreamException(ErrorCode.REPLICA, null, StreamException.UNKNOWN, e.getMessage()));
             finish(Kind.REPLICA_FAILED, "replica update failed: " + e.getMessage());
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
+            refuse(new StreamException(ErrorCode.REPLICA, null, StreamException.UNKNOWN, e.toString()));
+            finish(closing ? Kind.CLOSED : Kind.REPLICA_FAILED, "receiver failed"
+                    + (assembler != null && assembler.inEpoch() ? " in epoch " + assembler.openEpoch() : "")
+                    + ", replica state uncertain: " + e);
+        } catch (IOException e) {
             if (closing) {
                 finish(Kind.CLOSED, "receiver closed" + torn(assembler));
             } else if (silent) {
@@ -176,6 +181,8 @@ public final class EpochReceiver implements AutoCloseable {
         replica.apply(epoch);
         EpochId id = new EpochId(epoch.epoch);
         for (EpochConsumer c : consumers) {
+            // a consumer that throws lands in run()'s RuntimeException branch: REPLICA_FAILED,
+            // since the replica already holds this epoch but its owner did not take all of it
             c.committed(id, List.copyOf(epoch.opaque));
         }
         assembler.committed();

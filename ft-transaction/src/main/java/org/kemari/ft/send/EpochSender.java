@@ -162,9 +162,12 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         EpochCapture capture = new EpochCapture(hv, guest, grants, contributors);
         captureThread = daemon(() -> captureLoop(capture, leftover), "kemari-sender-capture");
         transmitThread = daemon(this::transmitLoop, "kemari-sender-transmit");
+        synchronized (trigger) {
+            syncRequested = true;
+        }
+        CompletableFuture<EpochId> first = durability.await(1);
         transmitThread.start();
         captureThread.start();
-        CompletableFuture<EpochId> first = requestSync();
         try {
             return first.get();
         } catch (ExecutionException e) {
@@ -233,7 +236,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (failure == null) {
+        if (failure == null && encoder != null) {
             try {
                 outbox.record(RecordType.END);
             } catch (IOException e) {

@@ -34,7 +34,7 @@ public final class Transport {
                 ch.connect(address);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 if (config.mode() == SecurityMode.PSK) {
-                    Psk.Keys k = Psk.asPrimary(ch, config.psk(), peer);
+                    Psk.Keys k = timely(d, peer, config, () -> Psk.asPrimary(ch, config.psk(), peer));
                     return macLink(ch, k.secondaryToPrimary(), k.primaryToSecondary(), peer);
                 }
                 return new ChannelLink(ch, ch, ch, peer, SecurityMode.INSECURE);
@@ -63,6 +63,23 @@ public final class Transport {
 
     private interface Setup {
         Link run() throws IOException;
+    }
+
+    private interface Handshake {
+        Psk.Keys run() throws IOException;
+    }
+
+    /** Runs a handshake; if its deadline closed the socket, says so instead of "socket closed". */
+    private static Psk.Keys timely(Deadline d, String peer, TransportConfig config, Handshake h) throws IOException {
+        try {
+            return h.run();
+        } catch (IOException e) {
+            if (d.expired()) {
+                throw new AuthenticationException(peer + " did not complete the pre-shared-key handshake within "
+                        + config.handshakeTimeout().toMillis() + " ms", e);
+            }
+            throw e;
+        }
     }
 
     /** Runs a connection's setup; on any failure the socket is closed before the error leaves. */
@@ -122,7 +139,7 @@ public final class Transport {
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 if (config.mode() == SecurityMode.PSK) {
                     try (Deadline d = new Deadline(config.handshakeTimeout(), ch)) {
-                        Psk.Keys k = Psk.asSecondary(ch, config.psk(), peer);
+                        Psk.Keys k = timely(d, peer, config, () -> Psk.asSecondary(ch, config.psk(), peer));
                         return macLink(ch, k.primaryToSecondary(), k.secondaryToPrimary(), peer);
                     }
                 }
