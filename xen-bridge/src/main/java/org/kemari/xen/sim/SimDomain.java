@@ -299,9 +299,8 @@ final class SimDomain {
             throw new XenException(op, id, Errno.EINVAL, "vcpu context is " + raw.length
                     + " bytes, vcpu_guest_context is " + GuestCpu.VCPU_CONTEXT_SIZE);
         }
-        GuestCpu loaded = GuestCpu.fromVcpuContext(raw);
         stopped(op, () -> {
-            cpus[context.vcpu()].load(loaded);
+            cpus[context.vcpu()].loadVcpuContext(raw);
             return null;
         });
         kick();
@@ -357,7 +356,7 @@ final class SimDomain {
             throw new XenException(op, id, Errno.EINVAL, "HVM context has version " + version
                     + ", this hypervisor loads version " + HvmContext.FILE_VERSION);
         }
-        GuestCpu[] loaded = new GuestCpu[cpus.length];
+        byte[][] loaded = new byte[cpus.length][];
         for (HvmContext.Record r : records.subList(1, records.size())) {
             if (r.type() == HvmContext.TYPE_END) {
                 break;
@@ -374,12 +373,12 @@ final class SimDomain {
                 throw new XenException(op, id, Errno.EINVAL, "HVM CPU record for vcpu " + r.instance()
                         + " is " + r.data().length + " bytes, expected " + GuestCpu.HVM_CPU_SIZE);
             }
-            loaded[r.instance()] = GuestCpu.readHvmCpu(r.data());
+            loaded[r.instance()] = r.data();
         }
         stopped(op, () -> {
             for (int v = 0; v < loaded.length; v++) {
                 if (loaded[v] != null) {
-                    cpus[v].load(loaded[v]);
+                    cpus[v].loadHvmCpu(loaded[v]);
                 }
             }
             return null;

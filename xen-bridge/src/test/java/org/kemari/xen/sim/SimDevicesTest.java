@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.kemari.xen.DirtyBitmap;
 import org.kemari.xen.DomainConfig;
@@ -22,16 +21,8 @@ import org.kemari.xen.XenException;
 import org.kemari.xen.XenStore;
 
 /** Simulator details beyond the TCK: Xen's binary layouts, channel teardown, xenstore specials. */
-class SimDevicesTest {
+class SimDevicesTest extends SimHostFixture {
     private static final Duration WAIT = Duration.ofSeconds(5);
-    private final SimHost host = new SimHost();
-    private final Hypervisor hv = host.open();
-
-    @AfterEach
-    void stop() {
-        host.close();
-    }
-
     @Test
     void contextsUseXensLayouts() {
         int domid = host.createGuest(GuestSpec.memtouch("layout"));

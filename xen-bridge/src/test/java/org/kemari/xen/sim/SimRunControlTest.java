@@ -10,7 +10,6 @@ import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.kemari.xen.DomainConfig;
 import org.kemari.xen.DomainState;
@@ -23,7 +22,7 @@ import org.kemari.xen.VcpuContext;
 import org.kemari.xen.XenException;
 
 /** Simulator-only run control: what the TCK cannot observe from dom0. */
-class SimRunControlTest {
+class SimRunControlTest extends SimHostFixture {
     /** A program whose steps take a while and report when they are in flight. */
     private static final long SLOW_ENTRY = 0xffffffff8f000000L;
     private static final AtomicInteger IN_STEP = new AtomicInteger();
@@ -36,14 +35,6 @@ class SimRunControlTest {
             memory.putLong(GuestInfoPage.PFN, counter, memory.getLong(GuestInfoPage.PFN, counter) + 1);
             IN_STEP.decrementAndGet();
         });
-    }
-
-    private final SimHost host = new SimHost();
-    private final Hypervisor hv = host.open();
-
-    @AfterEach
-    void stop() {
-        host.close();
     }
 
     @Test
