@@ -15,6 +15,7 @@ final class XenEventChannels implements EventChannels {
     private final LastError errors;
     private final QuietLogger logger;
     private final FdWait wait;
+    private final Object waiter = new Object();
     private final int fd;
     private XenevtchnHandle xce;
 
@@ -53,18 +54,23 @@ final class XenEventChannels implements EventChannels {
         port(evtchn.xenevtchn_notify(open(), localPort), "xenevtchn_notify(port " + localPort + ")", XenException.NO_DOMAIN);
     }
 
+    /**
+     * One waiter at a time (a second could find the fd readable, lose the port to the first and
+     * then block in xenevtchn_pending's read); the handle's lock is not held while waiting, so
+     * other threads can notify and unmask meanwhile.
+     */
     @Override
     public OptionalInt pending(Duration timeout) {
-        XenevtchnHandle h;
-        synchronized (this) {
-            h = open();
-        }
-        // Waiting outside the lock lets another thread notify/unmask meanwhile.
-        if (!wait.readable(fd, timeout, "xenevtchn_fd")) {
-            return OptionalInt.empty();
-        }
-        synchronized (this) {
-            return OptionalInt.of(port(evtchn.xenevtchn_pending(h), "xenevtchn_pending", XenException.NO_DOMAIN));
+        synchronized (waiter) {
+            synchronized (this) {
+                open();
+            }
+            if (!wait.readable(fd, timeout, "xenevtchn_fd")) {
+                return OptionalInt.empty();
+            }
+            synchronized (this) {
+                return OptionalInt.of(port(evtchn.xenevtchn_pending(open()), "xenevtchn_pending", XenException.NO_DOMAIN));
+            }
         }
     }
 
