@@ -13,7 +13,7 @@ public interface Link extends Closeable {
 
     ReadableByteChannel in();
 
-    /** Writers serialise among themselves; a gathering write is never interleaved with another. */
+    /** One writer at a time: callers serialise (the stream's {@link org.kemari.ft.wire.Outbox} does). */
     GatheringByteChannel out();
 
     /** The peer's address and, where known, its authenticated identity, for messages. */
