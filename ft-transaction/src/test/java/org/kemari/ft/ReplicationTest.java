@@ -16,6 +16,7 @@ import org.kemari.ft.send.EpochSender;
 import org.kemari.ft.send.SenderConfig;
 import org.kemari.ft.send.SenderListener;
 import org.kemari.ft.send.SyncProgress;
+import org.kemari.ft.transport.TestKeystores;
 import org.kemari.ft.transport.TransportConfig;
 import org.kemari.ft.wire.Features;
 import org.kemari.xen.Hypervisor;
@@ -116,12 +117,12 @@ class ReplicationTest {
     }
 
     /** Replicates a deterministic guest through 20 epochs of 50 steps; returns the replica's state and the bytes sent. */
-    private Replicated replicateDeterministically(SimHost source, SimHost target, int features, TransportConfig transport)
-            throws Exception {
+    private Replicated replicateDeterministically(SimHost source, SimHost target, int features,
+                                                  TransportConfig primaryTransport, TransportConfig secondaryTransport) throws Exception {
         Hypervisor from = source.open();
         Hypervisor to = target.open();
         int dom = deterministicGuest(source, 1000);
-        LinkPair links = LinkPair.open(transport);
+        LinkPair links = LinkPair.open(primaryTransport, secondaryTransport);
         EpochReceiver rx = new EpochReceiver(to, links.secondary(), ReceiverConfig.defaults("replica"));
         cleanup.add(rx);
         rx.start();
@@ -143,6 +144,7 @@ class ReplicationTest {
     private record Replicated(GuestState state, long bytes) {
     }
 
+    /** Compressed over PSK, plain over mutual TLS: both replicas equal each other and their primaries. */
     @Test
     void compressedAndUncompressedStreamsAgree() throws Exception {
         SimHost otherPrimary = new SimHost();
@@ -150,9 +152,9 @@ class ReplicationTest {
         cleanup.add(otherPrimary);
         cleanup.add(otherSecondary);
         Replicated compressed = replicateDeterministically(primaryHost, secondaryHost, Features.ALL,
-                TransportConfig.psk(PSK));
+                TransportConfig.psk(PSK), TransportConfig.psk(PSK));
         Replicated plain = replicateDeterministically(otherPrimary, otherSecondary, Features.NONE,
-                TransportConfig.insecure());
+                TestKeystores.PRIMARY, TestKeystores.SECONDARY);
         compressed.state().assertSameAs(plain.state());
         assertThat(compressed.bytes()).as("compressed stream bytes vs plain").isLessThan(plain.bytes() / 4);
     }

@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,25 +21,6 @@ import org.kemari.ft.LinkPair;
 @Timeout(60)
 class TransportTest {
     private static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    /** src/test/resources/tls, made by make-test-keystores.sh there. */
-    private static final char[] PASSWORD = "kemari-test".toCharArray();
-    static final TransportConfig PRIMARY_TLS = tls("primary", "primary-trust");
-    static final TransportConfig SECONDARY_TLS = tls("secondary", "secondary-trust");
-    private static final TransportConfig STRANGER_TLS = tls("stranger", "stranger-trust");
-    private static final TransportConfig CERTLESS_TLS = tls("certless", "certless");
-
-    static TransportConfig tls(String keystore, String truststore) {
-        return TransportConfig.tls(resource(keystore), resource(truststore), PASSWORD);
-    }
-
-    private static Path resource(String name) {
-        try {
-            return Path.of(TransportTest.class.getResource("/tls/" + name + ".p12").toURI());
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** Connects and accepts; returns the accepted link or the acceptor's failure. */
     private static Result pair(TransportConfig primary, TransportConfig secondary) throws Exception {
         try (Transport.Acceptor acceptor = Transport.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), secondary)) {
@@ -145,7 +125,7 @@ class TransportTest {
 
     @Test
     void mutualTlsCarriesBytesAndNamesThePeer() throws Exception {
-        Result r = pair(PRIMARY_TLS, SECONDARY_TLS);
+        Result r = pair(TestKeystores.PRIMARY, TestKeystores.SECONDARY);
         assertThat(r.secondary().peer()).contains("CN=primary");
         assertThat(r.primary().peer()).contains("CN=secondary");
         r.exchange();
@@ -153,14 +133,14 @@ class TransportTest {
 
     @Test
     void tlsPrimaryWithoutATrustedCertificateIsRefused() throws Exception {
-        Result r = pair(STRANGER_TLS, SECONDARY_TLS);
+        Result r = pair(TestKeystores.STRANGER, TestKeystores.SECONDARY);
         assertThat(r.acceptFailure()).isInstanceOf(AuthenticationException.class).hasMessageContaining("TLS handshake with primary");
         r.close();
     }
 
     @Test
     void tlsPrimaryWithNoCertificateIsRefused() throws Exception {
-        Result r = pair(CERTLESS_TLS, SECONDARY_TLS);
+        Result r = pair(TestKeystores.CERTLESS, TestKeystores.SECONDARY);
         assertThat(r.acceptFailure()).isInstanceOf(AuthenticationException.class).hasMessageContaining("TLS handshake with primary");
         r.close();
     }
