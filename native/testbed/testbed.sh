@@ -18,7 +18,9 @@
 #   -T SEC    hard wall-clock limit for the whole boot (default: computed from -t and -g)
 #   -o DIR    run directory (default native/testbed/target/runs/<time>-<case>)
 # Environment: KEMARI_TB_CACHE (images and lock, default /var/tmp/kemari-testbed),
-#   KEMARI_TB_XENSTORED (oxenstored | xenstored), KEMARI_TB_QEMU_MB (3072), KEMARI_TB_DOM0_MB (1536)
+#   KEMARI_TB_XENSTORED (oxenstored | xenstored), KEMARI_TB_QEMU_MB (3072), KEMARI_TB_DOM0_MB (1536),
+#   KEMARI_TB_GUEST_ARGS (extra guest kernel arguments, e.g. "loglevel=7 initcall_debug"),
+#   KEMARI_TB_LOCK_WAIT (seconds to wait for another run to finish, default 900)
 #
 # In dom0 the host's root is the root filesystem (read-only, RAM overlay), so the project's
 # jars and java run at their host paths; /xshare is the run directory (read-write).
@@ -74,7 +76,10 @@ HARD=${HARD:-$((120 + GUEST_BOOT + $(wc -w <<< "$NAMES") * CASE_LIMIT + 60))}
 
 mkdir -p "$TB_CACHE"
 exec 9> "$TB_CACHE/lock"
-flock -w 60 9 || tb_die "another testbed run holds $TB_CACHE/lock (one at a time: the machine has 2 cores)"
+if ! flock -n 9; then
+  tb_log "waiting for another testbed run to finish (lock $TB_CACHE/lock; one at a time: 2 cores)"
+  flock -w "${KEMARI_TB_LOCK_WAIT:-900}" 9 || tb_die "another testbed run still holds $TB_CACHE/lock"
+fi
 tb_require_packages "$([ "$GUEST" = hvm ] && echo hvm)"
 tb_images
 tb_java
@@ -87,8 +92,8 @@ if [ $DASHDASH = 1 ]; then printf '%q ' "$@" > "$RUN/cmd.sh"; echo >> "$RUN/cmd.
   for v in TB_HOME TB_REPO TB_IMG TB_KERNEL TB_JAVA_CP TB_JAVA_WHY; do printf 'export %s=%q\n' "$v" "${!v}"; done
   printf 'export TB_STAGE2=%q TB_CASES=%q TB_CASE_TIMEOUT=%q TB_GUEST_TYPE=%q TB_GUEST_BOOT_TIMEOUT=%q\n' \
     "$TB_HOME/lib/dom0-stage2.sh" "$CASES" "$CASE_LIMIT" "$GUEST" "$GUEST_BOOT"
-  printf 'export TB_DISK=%q TB_RATE=%q TB_WS_MIB=%q TB_TICK_MS=%q TB_XENSTORED=%q\n' \
-    "$DISK" "$RATE" "$WS" "$TICK" "${KEMARI_TB_XENSTORED:-oxenstored}"
+  printf 'export TB_DISK=%q TB_RATE=%q TB_WS_MIB=%q TB_TICK_MS=%q TB_XENSTORED=%q TB_GUEST_ARGS=%q\n' \
+    "$DISK" "$RATE" "$WS" "$TICK" "${KEMARI_TB_XENSTORED:-oxenstored}" "${KEMARI_TB_GUEST_ARGS:-}"
 } > "$RUN/tb.env"
 
 QPID=""

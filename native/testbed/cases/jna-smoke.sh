@@ -11,7 +11,7 @@ java=/usr/lib/jvm/java-17-openjdk-amd64/bin/java
 # C1 and serial GC: a short-lived JVM under emulation spends most of its time compiling and
 # starting GC threads otherwise
 t=$(tb_up)
-"$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$TB_JAVA_CP" org.kemari.testbed.XenSmoke g1 "$TB_RATE" \
+"$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$TB_JAVA_CP" org.kemari.testbed.XenSmoke g1 "$TB_GUEST_CONSOLE" $((TB_WS_MIB * 256)) \
   > "$TB_OUT/xensmoke.log" 2>&1
 rc=$?
 cat "$TB_OUT/xensmoke.log"

@@ -1,7 +1,7 @@
 # Helpers for testbed cases (bash, sourced; they run in dom0). Environment from stage 2:
 #   TB_GUEST (g1 or empty), TB_GUEST_DOMID, TB_GUEST_TYPE, TB_GUEST_CONSOLE (its console log),
 #   TB_GUEST_DISK (backing file of its xvda, or empty), TB_RATE (pages/s the workload dirties),
-#   TB_TOOLS (dir with tb-dirty-rate), TB_OUT (a directory for the case's artifacts, copied
+#   TB_TOOLS (dir with tb-logdirty), TB_OUT (a directory for the case's artifacts, copied
 #   back), TB_JAVA_CP / TB_JAVA_WHY (classpath of the Java helpers, or why there is none).
 #
 # Exit codes a case uses (the host classifies with them):
@@ -63,10 +63,48 @@ tb_expect_advance() {
   done
 }
 
-# Distinct pages the guest dirtied in SECONDS, per Xen's log-dirty bitmap.
-tb_dirty_pages() {
-  local out
-  out=$("$TB_TOOLS/tb-dirty-rate" "$TB_GUEST_DOMID" "$1" 2>&1) || tb_fail "tb-dirty-rate: $out"
-  tb_say "log-dirty over ${1}s: $out" >&2
-  echo "$out" | sed -n 's/^dirty_pages=\([0-9]*\) .*/\1/p'
+# Waits until the guest console log stops growing (1 s without change, at most 15 s):
+# xenconsoled copies the console ring asynchronously, so lines a paused guest printed before
+# the pause may still be on their way.
+tb_console_settle() {
+  local a b i
+  for i in $(seq 15); do
+    a=$(stat -c %s "$TB_GUEST_CONSOLE"); sleep 1; b=$(stat -c %s "$TB_GUEST_CONSOLE")
+    [ "$a" = "$b" ] && return 0
+  done
+  tb_fail "console log of g1 still growing 15 s after the pause"
 }
+
+# The workload's cumulative page-write count: of the last complete tick line, or (with an
+# argument D) of the first line printed after the one that said D.
+tb_console_dirtied() {
+  tr -d '\r' < "$TB_GUEST_CONSOLE" | sed -n 's/^GUEST tick [0-9]* dirtied=\([0-9][0-9]*\)$/\1/p' |
+    if [ $# = 0 ]; then tail -1; else awk -v d="$1" '$1 > d {print; exit}'; fi | grep . || echo 0
+}
+
+# Pause/unpause that the case's exit undoes, so a failed case leaves g1 running for the next.
+TB_PAUSED=0 TB_LOGDIRTY=0
+tb_pause() {
+  xl pause "$TB_GUEST" || tb_fail "xl pause $TB_GUEST failed"
+  TB_PAUSED=1
+  case "$(tb_guest_state)" in *p*) ;; *) tb_fail "after xl pause g1 is '$(tb_guest_state)', not paused";; esac
+  tb_console_settle
+}
+tb_unpause() {
+  xl unpause "$TB_GUEST" || tb_fail "xl unpause $TB_GUEST failed"
+  TB_PAUSED=0
+}
+
+# tb_logdirty enable|clean|off through the C witness (tb-logdirty); clean prints the count.
+tb_logdirty() {
+  local out
+  out=$("$TB_TOOLS/tb-logdirty" "$TB_GUEST_DOMID" "$1" 2>&1) || tb_fail "tb-logdirty $1: $out"
+  case $1 in enable) TB_LOGDIRTY=1;; off) TB_LOGDIRTY=0;; clean) echo "$out";; esac
+}
+
+tb_restore() {
+  [ "$TB_LOGDIRTY" = 1 ] && "$TB_TOOLS/tb-logdirty" "$TB_GUEST_DOMID" off
+  [ "$TB_PAUSED" = 1 ] && xl unpause "$TB_GUEST"
+  return 0
+}
+trap tb_restore EXIT

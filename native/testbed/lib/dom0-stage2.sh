@@ -51,7 +51,7 @@ mark "daemons up ($TB_XENSTORED, xenconsoled)"
 start_guest() {
   local cfg=$STATE/g1.cfg t deadline
   xl destroy g1 > /dev/null 2>&1
-  cmdline="panic=-1 loglevel=4 kemari.ws=$TB_WS_MIB kemari.rate=$TB_RATE kemari.tick=$TB_TICK_MS kemari.disk=$TB_DISK"
+  cmdline="panic=-1 loglevel=4 $TB_GUEST_ARGS kemari.ws=$TB_WS_MIB kemari.rate=$TB_RATE kemari.tick=$TB_TICK_MS kemari.disk=$TB_DISK"
   {
     echo 'name = "g1"'
     echo "type = \"$TB_GUEST_TYPE\""

@@ -61,7 +61,7 @@ tb_initramfs() {
 }
 
 # Sets TB_IMG: a directory with xen (the hypervisor, gunzipped: QEMU's multiboot loader wants
-# the ELF), dom0-initrd.gz, guest-initrd.gz and tb-dirty-rate, keyed by everything that goes
+# the ELF), dom0-initrd.gz, guest-initrd.gz and tb-logdirty, keyed by everything that goes
 # into them, so a rerun with unchanged inputs builds nothing.
 tb_images() {
   TB_KVER=$(tb_kernel_version)
@@ -71,7 +71,7 @@ tb_images() {
   case "$(ldd /bin/busybox 2>&1 || true)" in *"not a dynamic"*) ;; *) tb_die "/bin/busybox is not static (install busybox-static)";; esac
   local key
   key=$( { sha256sum "$TB_HOME/lib/dom0-init" "$TB_HOME/lib/guest-init" "$TB_HOME/guest/dirtier.c" \
-             "$TB_HOME/tools/dirty-rate.c" "$TB_HOME/lib/host.sh"
+             "$TB_HOME/tools/logdirty.c" "$TB_HOME/lib/host.sh"
            stat -c '%n %s %Y' "$TB_KERNEL" "$xengz" /bin/busybox /usr/lib/x86_64-linux-gnu/libxenctrl.so
            gcc --version | head -1; } | sha256sum | cut -c1-16)
   TB_IMG=$TB_CACHE/images/$key
@@ -90,8 +90,8 @@ tb_images() {
     || tb_die "cannot build the guest workload (gcc -static, needs libc6-dev)"
   # shellcheck disable=SC2086
   tb_initramfs "$tmp/gu" "$tmp/guest-initrd.gz" "$TB_KVER" $TB_GUEST_MODULES
-  gcc -O2 -Wall -Wextra -Werror -o "$tmp/tb-dirty-rate" "$TB_HOME/tools/dirty-rate.c" -lxenctrl \
-    || tb_die "cannot build tb-dirty-rate (needs libxen-dev)"
+  gcc -O2 -Wall -Wextra -Werror -o "$tmp/tb-logdirty" "$TB_HOME/tools/logdirty.c" -lxenctrl \
+    || tb_die "cannot build tb-logdirty (needs libxen-dev)"
   rm -rf "$tmp/d0" "$tmp/gu"
   touch "$tmp/complete"
   mv "$tmp" "$TB_IMG"

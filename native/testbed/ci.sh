@@ -1,0 +1,86 @@
+#!/bin/bash
+# ci.sh - the real-Xen stage of CI, end to end within one time budget: install what is
+# missing, build (or reuse) the images, boot Xen once for all cases, then retry -- once, one
+# boot each -- every case whose failure the logs blame on the emulator, and print a summary.
+#
+# Usage: native/testbed/ci.sh [CASE...]     (default: smoke jna-smoke, from native/testbed/cases/)
+# Environment:
+#   KEMARI_TB_BUDGET      total seconds for the stage, install included (default 600)
+#   KEMARI_TB_CASE_LIMIT  seconds per case inside dom0 (default 180)
+#   KEMARI_TB_RETRY_MIN   seconds a retry needs at least; less left = no retry (default 240)
+#   KEMARI_TB_GUEST       pvh (default) | hvm
+# Exit: 0 every case PASS or PENDING; 1 a case FAILed (ours); 3 an emulator fault persisted
+# (twice, or no time left to retry: nothing verified, but not a failure of ours); 2 setup error.
+# Results: native/testbed/target/ci-<time>/ (summary.txt, run-1/, retry-<case>/).
+set -uo pipefail
+TB_HOME=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib/host.sh
+. "$TB_HOME/lib/host.sh"
+
+BUDGET=${KEMARI_TB_BUDGET:-600}
+CASE_LIMIT=${KEMARI_TB_CASE_LIMIT:-180}
+RETRY_MIN=${KEMARI_TB_RETRY_MIN:-240}
+GUEST=${KEMARI_TB_GUEST:-pvh}
+[ $# -gt 0 ] || set -- smoke jna-smoke
+CASES=""
+for c in "$@"; do
+  [ -f "$TB_HOME/cases/$c.sh" ] || tb_die "no case $c (expected $TB_HOME/cases/$c.sh)"
+  CASES="$CASES $c"
+done
+OUT=$TB_HOME/target/ci-$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$OUT" "$TB_CACHE"
+start=$(date +%s)
+left() { echo $(( BUDGET - ($(date +%s) - start) )); }
+
+tb_require_packages "$([ "$GUEST" = hvm ] && echo hvm)"
+echo "testbed: packages ready after $(( $(date +%s) - start ))s"
+
+declare -A verdict reason attempts
+# runs testbed.sh on cases $2... into run directory $1 within what is left of the budget, and
+# records each case's verdict
+run() {
+  local dir=$1 hard; shift
+  hard=$(( $(left) - 15 ))
+  local paths=() c
+  for c in "$@"; do paths+=("$TB_HOME/cases/$c.sh"); done
+  "$TB_HOME/testbed.sh" -g "$GUEST" -t "$CASE_LIMIT" -T "$hard" -o "$dir" "${paths[@]}"
+  [ -f "$dir/verdicts" ] || { echo "testbed: $dir/verdicts missing: testbed.sh did not get to run the cases"; return; }
+  local n v r
+  while IFS=$'\t' read -r n v r; do
+    verdict[$n]=$v reason[$n]=$r attempts[$n]=$(( ${attempts[$n]:-0} + 1 ))
+  done < "$dir/verdicts"
+}
+
+# shellcheck disable=SC2086
+run "$OUT/run-1" $CASES
+for c in $CASES; do
+  [ "${verdict[$c]:-}" = EMULATOR_FAULT ] || continue
+  if [ "$(left)" -lt "$RETRY_MIN" ]; then
+    reason[$c]="${reason[$c]} (no retry: $(left)s of the budget left, a retry needs ${RETRY_MIN}s)"
+    continue
+  fi
+  echo "testbed: $c hit an emulator fault (${reason[$c]}); retrying it alone"
+  run "$OUT/retry-$c" "$c"
+done
+
+# no QEMU of ours may outlive the stage: testbed.sh kills its own, this checks it did
+for p in "$OUT"/*/qemu.pid; do
+  [ -f "$p" ] && kill -0 "$(cat "$p")" 2>/dev/null && grep -aq "$OUT" "/proc/$(cat "$p")/cmdline" 2>/dev/null \
+    && { echo "testbed: QEMU $(cat "$p") of $p still running after its run: killing it"; kill -KILL "$(cat "$p")"; }
+done
+
+rc=0
+{
+  echo "== real-Xen testbed: $(( $(date +%s) - start ))s of a ${BUDGET}s budget, guest $GUEST, results in $OUT"
+  for c in $CASES; do
+    v=${verdict[$c]:-NOT_RUN}
+    printf '%-12s %-15s attempts=%s  %s\n' "$c" "$v" "${attempts[$c]:-0}" "${reason[$c]:-testbed.sh produced no verdict, see $OUT}"
+    case $v in
+      PASS|PENDING) ;;
+      EMULATOR_FAULT) [ $rc = 0 ] && rc=3;;
+      *) rc=1;;
+    esac
+  done
+} > "$OUT/summary.txt"
+cat "$OUT/summary.txt"
+exit $rc
