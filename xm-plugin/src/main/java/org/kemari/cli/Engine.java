@@ -1,5 +1,8 @@
 package org.kemari.cli;
 
+import org.kemari.config.PairConfig;
+import org.kemari.xen.Hypervisor;
+
 /**
  * The replication machinery the verbs drive: ft-transaction's sender and receiver, event-tap,
  * ringsync's re-attach. The command line does everything up to the call (options, config,
@@ -16,6 +19,14 @@ public interface Engine {
     /** Null when this engine can run {@code verb}; else one line saying what is missing. */
     default String missing(String verb) {
         return UnwiredEngine.reason(verb);
+    }
+
+    /**
+     * Called by protect before the domain is looked up, with the pair's backend open: the place
+     * to make the guest exist where the backend starts empty (a simulated host has only
+     * Domain-0). Does nothing by default; on Xen the guest is the administrator's.
+     */
+    default void prepareHost(PairConfig pair, Hypervisor hypervisor) {
     }
 
     /** Primary: initial sync, then epochs until stopped or failed over. Runs in the foreground. */

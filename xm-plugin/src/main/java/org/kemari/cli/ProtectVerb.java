@@ -45,6 +45,7 @@ final class ProtectVerb implements Verb {
         PairConfig resolved = PairOptions.resolve(in, domain, dest, PairOptions.localEndpoint());
         PairConfig pair = dest == null ? LocalSide.asPrimary(resolved) : resolved;
         try (Hypervisor hv = Backends.open(pair.backend())) {
+            in.engine().prepareHost(pair, hv);
             DomainInfo guest = Backends.lookup(hv, pair.domain());
             if (guest.domid() == 0) {
                 throw new CliException(ExitCode.USAGE, "'" + pair.domain() + "' is Domain-0, the control domain;"

@@ -126,13 +126,32 @@ public final class StateDir {
         }
     }
 
-    /** True if the process that wrote {@code s} is still that process (not a recycled pid). */
+    /** True if the process that wrote {@code s} is still that process (not a recycled pid) and running. */
     public static boolean alive(PairState s) {
         return ProcessHandle.of(s.pid())
-                .filter(ProcessHandle::isAlive)
+                .filter(h -> running(h.pid()))
                 .flatMap(h -> h.info().startInstant())
                 .map(start -> Math.abs(start.toEpochMilli() - s.started().toEpochMilli()) < 1000)
                 .orElse(false);
+    }
+
+    /**
+     * True while {@code pid} exists and has not exited. A daemon that exited but was not yet
+     * reaped (a zombie: its parent is gone and init reaps at leisure) counts as exited, which
+     * ProcessHandle.isAlive does not see.
+     */
+    static boolean running(long pid) {
+        Optional<ProcessHandle> h = ProcessHandle.of(pid);
+        if (h.isEmpty() || !h.get().isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // "pid (comm) S ...": the state letter follows the last ')', as comm may contain one.
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | StringIndexOutOfBoundsException e) {
+            return h.get().isAlive();
+        }
     }
 
     private Path file(String pair) {

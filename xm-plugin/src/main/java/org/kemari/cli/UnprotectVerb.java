@@ -1,9 +1,6 @@
 package org.kemari.cli;
 
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
@@ -14,6 +11,7 @@ import org.apache.commons.cli.Options;
  */
 final class UnprotectVerb implements Verb {
     private static final String FORCE = "force";
+    private static final long POLL_MILLIS = 20;
 
     @Override
     public String name() {
@@ -78,17 +76,20 @@ final class UnprotectVerb implements Verb {
         return ExitCode.OK;
     }
 
+    /** Waits up to {@code millis} for {@code p} to exit; polls, since the daemon is not our child. */
     private static boolean exited(ProcessHandle p, long millis) {
-        try {
-            p.onExit().get(millis, TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e);
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        while (StateDir.running(p.pid())) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
         }
+        return true;
     }
 }

@@ -64,7 +64,7 @@ class DaemonLifecycleTest {
 
         Shell stopped = run("unprotect", "--pair", "web1");
         assertThat(stopped.output()).isEqualTo("kemari: unprotect: web1 stopped (was secondary, pid " + daemonPid + ")\n");
-        assertThat(ProcessHandle.of(daemonPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        assertThat(StateDir.running(daemonPid)).isFalse();
         assertThat(run("status", "--pair", "web1", "--json").output()).contains("\"role\":\"stopped\",\"stale\":false");
     }
 }

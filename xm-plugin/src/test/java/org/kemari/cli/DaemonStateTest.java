@@ -76,6 +76,15 @@ class DaemonStateTest {
     }
 
     @Test
+    void anExitedProcessIsNotRunning() throws Exception {
+        Process child = new ProcessBuilder("true").start();
+        ProcessHandle h = child.toHandle();
+        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(StateDir.running(h.pid())).isFalse();
+        assertThat(StateDir.running(ProcessHandle.current().pid())).isTrue();
+    }
+
+    @Test
     void aRecycledPidIsNotMistakenForTheDaemon() {
         ProcessHandle me = ProcessHandle.current();
         state().write(new PairState("web1", Role.PRIMARY, me.pid(), T0.minusSeconds(86_400), "web1", "b", "p", 1, T0));

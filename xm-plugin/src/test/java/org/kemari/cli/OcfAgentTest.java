@@ -10,6 +10,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -83,10 +84,14 @@ class OcfAgentTest {
         assumeTrue(present, "resource-agents (ocf-tester) or libxml2-utils (xmllint) not installed");
     }
 
-    private Shell ocfTester(Path kemari, Path config) throws Exception {
-        return Shell.run(List.of(Shell.onPath("ocf-tester").toString(), "-n", "kemari", "-o", "config=" + config,
-                "-o", "kemari=" + kemari, "-o", "state_dir=" + work.resolve("state"), agent.toString()),
-                Map.of("OCF_ROOT", OCF_ROOT.toString()), 240);
+    private Shell ocfTester(Path kemari, Path config, String... params) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Shell.onPath("ocf-tester").toString(), "-n", "kemari",
+                "-o", "config=" + config, "-o", "kemari=" + kemari, "-o", "state_dir=" + work.resolve("state")));
+        for (String p : params) {
+            cmd.addAll(List.of("-o", p));
+        }
+        cmd.add(agent.toString());
+        return Shell.run(cmd, Map.of("OCF_ROOT", OCF_ROOT.toString()), 240);
     }
 
     /** One agent action, as Pacemaker runs it. */
@@ -99,9 +104,15 @@ class OcfAgentTest {
 
     /** The real command line, from this build's classes, as the agent's kemari command. */
     private Path realKemari() throws IOException {
+        return cli("kemari-cli", Main.class);
+    }
+
+    /** A command running {@code main} of this build's test classpath; JIT kept light for fast starts. */
+    private Path cli(String name, Class<?> main) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return Shell.script(work.resolve("kemari-cli"), "#!/bin/sh\nexec '" + java + "' -XX:TieredStopAtLevel=1 -cp '"
-                + System.getProperty("java.class.path") + "' org.kemari.cli.Main \"$@\"\n");
+        return Shell.script(work.resolve(name), "#!/bin/sh\nexec '" + java + "' -XX:TieredStopAtLevel=1"
+                + " -XX:+UseSerialGC -Xshare:auto -cp '" + System.getProperty("java.class.path") + "' "
+                + main.getName() + " \"$@\"\n");
     }
 
     private Path simConfig(String extra) throws IOException {
@@ -128,15 +139,44 @@ class OcfAgentTest {
         assertThat(r.output()).contains("passed all tests");
     }
 
+    /**
+     * The agent driving the real command line and its daemons on the simulator; only the
+     * replication is left out (protect and receive hold until stopped). Start, promote, demote and
+     * stop all go through real processes, state files and `kemari status --json`.
+     */
+    @Test
+    @Timeout(300)
+    void agentPassesOcfTesterAgainstTheRealCliOnTheSimulatorWithAHoldingEngine() throws Exception {
+        Shell r = ocfTester(cli("kemari-holding", HoldingEngineMain.class), simConfig(""),
+                "incoming=kemari:tcp:127.0.0.1:" + freePort());
+
+        assertThat(r.code()).as(r.output()).isZero();
+        assertThat(r.output()).contains("passed all tests");
+    }
+
+    /**
+     * The same with the engine this build wires in. A single host has to stand in for both: the
+     * peer receiver listens on the config's secondary endpoint, and the agent's own receiver on
+     * another port (incoming=), so promote's protect has someone to stream to.
+     */
     @Test
     @Timeout(300)
     void agentPassesOcfTesterAgainstTheRealCliOnTheSimulator() throws Exception {
         assumeTrue(Main.engine().missing("receive") == null && Main.engine().missing("protect") == null,
                 "kemari receive/protect are not wired to the replication engine in this build");
-        Shell r = ocfTester(realKemari(), simConfig(""));
-
-        assertThat(r.code()).as(r.output()).isZero();
-        assertThat(r.output()).contains("passed all tests");
+        Path kemari = realKemari();
+        Path cfg = simConfig("");
+        Shell peer = Shell.run(List.of(kemari.toString(), "receive", "--config", cfg.toString(), "--state-dir",
+                work.resolve("peer").toString()), Map.of(), 120);
+        assertThat(peer.code()).as(peer.output()).isZero();
+        try {
+            Shell r = ocfTester(kemari, cfg, "incoming=kemari:tcp:127.0.0.1:" + freePort());
+            assertThat(r.code()).as(r.output()).isZero();
+            assertThat(r.output()).contains("passed all tests");
+        } finally {
+            StateDir peers = new StateDir(work.resolve("peer"));
+            peers.pairs().forEach(p -> peers.read(p).ifPresent(st -> kill(Long.toString(st.pid()))));
+        }
     }
 
     @Test
