@@ -117,18 +117,7 @@ class IoGuestTest {
             int replica = replicate(domid);
             hv.destroy(domid);
 
-            try (TcpPacketLink link = new TcpPacketLink(sink.address());
-                 DeviceBackends secondary = DeviceBackends.reattach(hv2, replica, image, link, GateFactory.DIRECT)) {
-                hv2.unpause(replica);
-                sink.awaitSeq(heldSeq + 10, WAIT);
-                hv2.pause(replica);
-                assertThat(secondary.failure()).isEmpty();
-            }
-            assertThat(secondHost.crashReason(replica)).isNull();
-            List<Ack> acks = sink.acks();
-            assertThat(sink.problems()).isEmpty();
-            assertThat(DiskCheck.outputViolations(acks)).isEmpty();
-            assertThat(DiskCheck.diskViolations(image, CONFIG.blocks(), acks)).isEmpty();
+            List<Ack> acks = failOver(replica, image, sink, heldSeq + 10);
             assertThat(acks).filteredOn(a -> a.seq() == heldSeq).as("acknowledgement of the held write").isNotEmpty();
         }
     }
@@ -160,19 +149,9 @@ class IoGuestTest {
                 assertThat(primary.failure()).isEmpty();
             }
             hv.destroy(domid);
-            try (TcpPacketLink link = new TcpPacketLink(sink.address());
-                 DeviceBackends secondary = DeviceBackends.reattach(hv2, replica, image, link, GateFactory.DIRECT)) {
-                hv2.unpause(replica);
-                sink.awaitSeq(escapedUpTo + 4, WAIT);
-                hv2.pause(replica);
-                assertThat(secondary.failure()).isEmpty();
-            }
-            assertThat(secondHost.crashReason(replica)).isNull();
-            List<Ack> acks = sink.acks();
+            List<Ack> acks = failOver(replica, image, sink, escapedUpTo + 4);
             assertThat(acks.stream().mapToLong(Ack::seq).distinct().count()).as("the escaped acks came again")
                     .isLessThan(acks.size());
-            assertThat(DiskCheck.outputViolations(acks)).isEmpty();
-            assertThat(DiskCheck.diskViolations(image, CONFIG.blocks(), acks)).isEmpty();
         }
     }
 
@@ -197,6 +176,26 @@ class IoGuestTest {
         int domid = GuestDevices.boot(host, CONFIG);
         assertThatThrownBy(() -> DeviceBackends.connect(hv, domid, image, null, GateFactory.DIRECT))
                 .hasMessageContaining("small.img is 4096 bytes; dom" + domid + " writes 8 blocks");
+    }
+
+    /**
+     * Reattaches backends to the loaded replica, runs it until write {@code untilSeq} is
+     * acknowledged, and checks the whole story the sink and the disk tell; returns the acks.
+     */
+    private List<Ack> failOver(int replica, Path image, AckSink sink, long untilSeq) throws Exception {
+        try (TcpPacketLink link = new TcpPacketLink(sink.address());
+             DeviceBackends secondary = DeviceBackends.reattach(hv2, replica, image, link, GateFactory.DIRECT)) {
+            hv2.unpause(replica);
+            sink.awaitSeq(untilSeq, WAIT);
+            hv2.pause(replica);
+            assertThat(secondary.failure()).isEmpty();
+        }
+        assertThat(secondHost.crashReason(replica)).isNull();
+        List<Ack> acks = sink.acks();
+        assertThat(sink.problems()).isEmpty();
+        assertThat(DiskCheck.outputViolations(acks)).isEmpty();
+        assertThat(DiskCheck.diskViolations(image, CONFIG.blocks(), acks)).isEmpty();
+        return acks;
     }
 
     private Path image() throws IOException {
