@@ -16,6 +16,7 @@ import org.kemari.ft.receive.ReceiverConfig;
 import org.kemari.ft.receive.ReceiverOutcome;
 import org.kemari.ft.send.EpochSender;
 import org.kemari.ft.send.SenderConfig;
+import org.kemari.ft.transport.TestKeystores;
 import org.kemari.ft.transport.TransportConfig;
 import org.kemari.ft.wire.Features;
 import org.kemari.ft.wire.Outbox;
@@ -103,7 +104,16 @@ class PipelineTest {
 
     @Test
     void aSilentPrimaryIsReportedLostWithNoValidReplica() throws Exception {
-        LinkPair links = LinkPair.open(TransportConfig.insecure());
+        silentPrimary(LinkPair.open(TransportConfig.insecure()));
+    }
+
+    /** Over TLS the watchdog must be able to close a socket another thread is blocked reading. */
+    @Test
+    void aSilentPrimaryIsReportedLostOverTls() throws Exception {
+        silentPrimary(LinkPair.open(TestKeystores.PRIMARY, TestKeystores.SECONDARY));
+    }
+
+    private void silentPrimary(LinkPair links) throws Exception {
         SimHost secondaryHost = new SimHost();
         cleanup.add(secondaryHost);
         Hypervisor secondaryHv = secondaryHost.open();

@@ -79,6 +79,9 @@ class ReplicationTest {
         assertThat(progress).isNotEmpty();
         assertThat(progress.get(0).round()).isEqualTo(1);
         assertThat(progress.get(0).roundPages()).isEqualTo(primary.domain(dom).maxGpfn() + 1);
+        SyncProgress done = progress.get(progress.size() - 1);
+        assertThat(done.round()).as("the paused epoch 1 reports as round 0").isZero();
+        assertThat(done.totalPages()).isGreaterThanOrEqualTo(primary.domain(dom).maxGpfn() + 1);
 
         long before = primaryHost.progress(dom, 0);
         for (int i = 0; i < 30; i++) {

@@ -136,7 +136,8 @@ public final class EpochReceiver implements AutoCloseable {
                 }
             }
         } catch (EOFException e) {
-            finish(Kind.PRIMARY_LOST, "connection closed by " + link.peer() + " without END" + torn(assembler));
+            // a TLS socket closed by our own watchdog or close() reads as end of stream
+            ended(assembler, "connection closed by " + link.peer() + " without END");
         } catch (StreamException e) {
             refuse(e);
             finish(Kind.STREAM_REJECTED, "stream from " + link.peer() + " rejected: " + e.getMessage() + torn(assembler));
@@ -149,18 +150,23 @@ public final class EpochReceiver implements AutoCloseable {
                     + (assembler != null && assembler.inEpoch() ? " in epoch " + assembler.openEpoch() : "")
                     + ", replica state uncertain: " + e);
         } catch (IOException e) {
-            if (closing) {
-                finish(Kind.CLOSED, "receiver closed" + torn(assembler));
-            } else if (silent) {
-                finish(Kind.PRIMARY_LOST, "no data from " + link.peer() + " for " + config.primaryTimeout().toMillis()
-                        + " ms" + torn(assembler));
-            } else {
-                finish(Kind.PRIMARY_LOST, "connection to " + link.peer() + " lost: " + e + torn(assembler));
-            }
+            ended(assembler, "connection to " + link.peer() + " lost: " + e);
         } finally {
             if (replica != null) {
                 replica.close();
             }
+        }
+    }
+
+    /** The stream stopped without END: closed here, timed out here, or lost. */
+    private void ended(EpochAssembler assembler, String otherwise) {
+        if (closing) {
+            finish(Kind.CLOSED, "receiver closed" + torn(assembler));
+        } else if (silent) {
+            finish(Kind.PRIMARY_LOST, "no data from " + link.peer() + " for " + config.primaryTimeout().toMillis()
+                    + " ms" + torn(assembler));
+        } else {
+            finish(Kind.PRIMARY_LOST, otherwise + torn(assembler));
         }
     }
 

@@ -84,6 +84,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
     private volatile long lastHeard = System.nanoTime();
     private volatile long lastWritten;
     private long lastCaptured;
+    private long precopyPages;
     private long heartbeats;
     private volatile long epochsSent;
     private volatile long pagesSent;
@@ -169,7 +170,10 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         transmitThread.start();
         captureThread.start();
         try {
-            return first.get();
+            EpochId one = first.get();
+            listener.progress(new SyncProgress(0, pagesSent, pagesSent, precopyPages + pagesSent, outbox.bytesWritten(),
+                    Duration.ZERO));
+            return one;
         } catch (ExecutionException e) {
             throw failure != null ? failure : new ReplicationException("initial synchronisation failed", e.getCause());
         } catch (InterruptedException e) {
@@ -286,6 +290,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         long previous = Long.MAX_VALUE;
         for (int round = 1; ; round++) {
             total = sendRound(round, dirty, copier, set, total);
+            precopyPages = total;
             if (round >= config.precopyRounds()) {
                 return null;
             }
