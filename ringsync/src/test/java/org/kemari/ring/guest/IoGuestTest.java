@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.kemari.ring.RequestGate;
 import org.kemari.ring.guest.GateFactory.Device;
 import org.kemari.ring.net.TcpPacketLink;
+import org.kemari.xen.DirtyBitmap;
 import org.kemari.xen.DomainConfig;
 import org.kemari.xen.ForeignMapping;
 import org.kemari.xen.GrantTables;
@@ -73,6 +74,32 @@ class IoGuestTest {
         for (int i = 1; i < acks.size(); i++) {
             assertThat(acks.get(i).progress()).as("progress counter in ack %d", i).isGreaterThan(acks.get(i - 1).progress());
         }
+    }
+
+    /**
+     * Replication copies only logged pages, so every frame the guest writes through a ring view
+     * must be logged, and polling a ring must not be. Stepped by hand on the paused guest, with
+     * no backend: the write stays posted.
+     */
+    @Test
+    void theFramesTheGuestWritesAreLoggedDirtyAndPollingIsNot() {
+        int domid = GuestDevices.boot(host, CONFIG.withWriteInterval(1000).withStepsPerSecond(1));
+        hv.pause(domid);
+        hv.enableLogDirty(domid);
+        DirtyBitmap dirty = new DirtyBitmap(hv.domain(domid).maxPages());
+        hv.cleanLogDirty(domid, dirty);
+        host.runSteps(domid, 1000);
+        assertThat(infoWord(hv, domid, IoGuestLayout.STATE)).isEqualTo(IoGuestLayout.STATE_WRITE_POSTED);
+        hv.cleanLogDirty(domid, dirty);
+        assertThat(List.of(GuestInfoPage.PFN, IoGuestLayout.BLK_RING_PFN, IoGuestLayout.BLK_DATA_PFN))
+                .allMatch(dirty::get);
+        assertThat(List.of(IoGuestLayout.TX_RING_PFN, IoGuestLayout.TX_BUFFER_PFN)).noneMatch(dirty::get);
+
+        host.runSteps(domid, 50);
+        hv.cleanLogDirty(domid, dirty);
+        assertThat(dirty.get(GuestInfoPage.PFN)).isTrue();
+        assertThat(dirty.get(IoGuestLayout.BLK_RING_PFN)).as("ring page after 50 polls").isFalse();
+        assertThat(host.crashReason(domid)).isNull();
     }
 
     @Test
