@@ -94,7 +94,7 @@ final class PairOptions {
     static Options replication(boolean sender) {
         Options o = selection();
         o.addOption(arg(INTERVAL, "interval", "ms", "sync interval in milliseconds (or 200ms, 1s) for periodic and"
-                + " hybrid mode; as xl remus -i"));
+                + " hybrid mode; as xl remus -i. Turns event mode into hybrid unless --sync-mode is given"));
         o.addOption(flag(NO_COMPRESSION, "no-compression", "send pages uncompressed; as xl remus -u"));
         o.addOption(flag(NO_NET_BUFFERING, "no-net-buffering", "do not hold network output until its epoch is"
                 + " acknowledged (needs -F); as xl remus -n"));
@@ -163,6 +163,10 @@ final class PairOptions {
         }
         if (in.has(INTERVAL)) {
             sync = sync.withInterval(parse(in, INTERVAL, PairOptions::millis));
+            // Event mode has no period; an interval asked for as with xl remus means "at least this often".
+            if (sync.mode() == SyncMode.EVENT && !in.has(SYNC_MODE)) {
+                sync = sync.withMode(SyncMode.HYBRID);
+            }
         }
         Heartbeat hb = new Heartbeat(
                 in.has(HEARTBEAT_INTERVAL) ? parse(in, HEARTBEAT_INTERVAL, Durations::parse) : b.heartbeat().interval(),

@@ -280,6 +280,28 @@ class KemariTest {
     }
 
     @Test
+    void remusIntervalMakesEventModeHybridUnlessTheModeIsGiven() throws IOException {
+        assumeTrue(backendPresent("sim"), "the sim backend is not in this build");
+        Path cfg = example();
+        List<String> modes = new ArrayList<>();
+        Engine engine = new TestEngine() {
+            @Override
+            public ExitCode receive(PairSession s) {
+                modes.add(s.pair().sync().mode().token() + " " + s.pair().sync().interval().toMillis());
+                return ExitCode.OK;
+            }
+        };
+        for (List<String> extra : List.of(List.of("-i", "100"), List.of("-i", "100", "--sync-mode", "event"),
+                List.of("--sync-mode", "periodic", "-i", "50"))) {
+            List<String> args = new ArrayList<>(List.of("receive", "-e", "--config", cfg.toString(), "--backend", "sim",
+                    "-incoming", "kemari:tcp:0:4444"));
+            args.addAll(extra);
+            assertThat(Run.of(engine, dir.resolve("state"), args.toArray(String[]::new)).code()).isZero();
+        }
+        assertThat(modes).containsExactly("hybrid 100", "event 100", "periodic 50");
+    }
+
+    @Test
     void stackTracesOnlyWithDebug() {
         Engine broken = new TestEngine() {
             @Override
