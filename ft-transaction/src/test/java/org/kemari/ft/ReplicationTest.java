@@ -19,6 +19,7 @@ import org.kemari.ft.send.SyncProgress;
 import org.kemari.ft.transport.TestKeystores;
 import org.kemari.ft.transport.TransportConfig;
 import org.kemari.ft.wire.Features;
+import org.kemari.ft.wire.PageEncoding;
 import org.kemari.xen.Hypervisor;
 import org.kemari.xen.sim.GuestSpec;
 import org.kemari.xen.sim.SimHost;
@@ -141,10 +142,10 @@ class ReplicationTest {
         assertThat(source.progress(dom, 0)).isEqualTo(2000);
         GuestState replica = GuestState.of(to, rx.replicaDomid());
         replica.assertSameAs(GuestState.of(from, dom));
-        return new Replicated(replica, tx.stats().bytes());
+        return new Replicated(replica, tx.stats().bytes(), tx.stats().encodings());
     }
 
-    private record Replicated(GuestState state, long bytes) {
+    private record Replicated(GuestState state, long bytes, java.util.Map<PageEncoding, Long> encodings) {
     }
 
     /** Compressed over PSK, plain over mutual TLS: both replicas equal each other and their primaries. */
@@ -160,6 +161,10 @@ class ReplicationTest {
                 TestKeystores.PRIMARY, TestKeystores.SECONDARY);
         compressed.state().assertSameAs(plain.state());
         assertThat(compressed.bytes()).as("compressed stream bytes vs plain").isLessThan(plain.bytes() / 4);
+        for (PageEncoding e : List.of(PageEncoding.ZERO, PageEncoding.LZ4, PageEncoding.XOR_LZ4)) {
+            assertThat(compressed.encodings().get(e)).as("pages sent as %s", e).isPositive();
+        }
+        assertThat(plain.encodings()).containsEntry(PageEncoding.RAW, plain.encodings().values().stream().mapToLong(Long::longValue).sum());
     }
 
     @Test

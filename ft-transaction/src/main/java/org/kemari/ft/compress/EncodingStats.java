@@ -1,31 +1,47 @@
 package org.kemari.ft.compress;
 
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.kemari.ft.wire.PageEncoding;
 
-/** How many pages went out in each encoding and how many data bytes that took. */
+/**
+ * How many pages went out in each encoding and how many data bytes that took. Written by the
+ * one encoding thread, read by anyone: the counters are atomic so readers see recent values.
+ */
 public final class EncodingStats {
-    private final long[] pages = new long[PageEncoding.values().length];
-    private long bytes;
+    private final AtomicLongArray pages = new AtomicLongArray(PageEncoding.values().length);
+    private final AtomicLong bytes = new AtomicLong();
 
     void count(PageEncoding e, int dataBytes) {
-        pages[e.ordinal()]++;
-        bytes += dataBytes;
+        pages.incrementAndGet(e.ordinal());
+        bytes.addAndGet(dataBytes);
     }
 
     public long pages(PageEncoding e) {
-        return pages[e.ordinal()];
+        return pages.get(e.ordinal());
+    }
+
+    /** Pages per encoding, as a snapshot. */
+    public Map<PageEncoding, Long> snapshot() {
+        Map<PageEncoding, Long> m = new EnumMap<>(PageEncoding.class);
+        for (PageEncoding e : PageEncoding.values()) {
+            m.put(e, pages(e));
+        }
+        return m;
     }
 
     public long totalPages() {
         long n = 0;
-        for (long p : pages) {
-            n += p;
+        for (int i = 0; i < pages.length(); i++) {
+            n += pages.get(i);
         }
         return n;
     }
 
     /** Page data bytes, without entry tables and record framing. */
     public long dataBytes() {
-        return bytes;
+        return bytes.get();
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.zip.CRC32C;
 import org.kemari.ft.OpaqueRecord;
 import org.kemari.ft.compress.Arena;
+import org.kemari.ft.compress.EncodingStats;
 import org.kemari.ft.compress.PageEncoder;
 import org.kemari.ft.compress.PageStore;
 import org.kemari.ft.wire.Control;
@@ -31,6 +32,10 @@ final class EpochEncoder {
 
     EpochEncoder(PageEncoder pages) {
         this.pages = pages;
+    }
+
+    EncodingStats stats() {
+        return pages.stats();
     }
 
     /** Frees the compressed data of the previous layout; call once it was written. */

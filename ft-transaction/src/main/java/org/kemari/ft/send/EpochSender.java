@@ -208,7 +208,8 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
     }
 
     public SenderStats stats() {
-        return new SenderStats(epochsSent, pagesSent, outbox.bytesWritten(), Duration.ofNanos(lastPause), Duration.ofNanos(maxPause));
+        return new SenderStats(epochsSent, pagesSent, outbox.bytesWritten(), Duration.ofNanos(lastPause),
+                Duration.ofNanos(maxPause), encoder == null ? java.util.Map.of() : encoder.stats().snapshot());
     }
 
     /** Why replication stopped, or null while it runs. */
