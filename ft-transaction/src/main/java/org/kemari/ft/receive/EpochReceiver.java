@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.kemari.ft.EpochConsumer;
 import org.kemari.ft.EpochId;
 import org.kemari.ft.receive.ReceiverOutcome.Kind;
+import org.kemari.ft.transport.ActivityChannel;
 import org.kemari.ft.transport.Link;
 import org.kemari.ft.wire.Control;
 import org.kemari.ft.wire.ErrorCode;
@@ -47,7 +48,7 @@ public final class EpochReceiver implements AutoCloseable {
     private final CompletableFuture<ReceiverOutcome> outcome = new CompletableFuture<>();
     private final ScheduledExecutorService timer;
     private final Thread reader;
-    private volatile long lastHeard = System.nanoTime();
+    private final ActivityChannel in;
     private volatile boolean silent;
     private volatile boolean closing;
     private volatile int replicaDomid = -1;
@@ -60,6 +61,7 @@ public final class EpochReceiver implements AutoCloseable {
         this.link = link;
         this.config = config;
         this.outbox = new Outbox(link.out());
+        this.in = new ActivityChannel(link.in());
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kemari-receiver-heartbeat"));
         this.reader = daemon(this::run, "kemari-receiver " + link.peer());
     }
@@ -73,6 +75,7 @@ public final class EpochReceiver implements AutoCloseable {
     /** Starts receiving on a background thread. */
     public void start() {
         long period = config.heartbeatInterval().toMillis();
+        in.touch();
         timer.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
         reader.start();
     }
@@ -110,14 +113,13 @@ public final class EpochReceiver implements AutoCloseable {
         HypervisorReplica replica = null;
         RecordReader records = null;
         try {
-            StreamHeader primary = StreamHeader.decode(RecordReader.readHeader(link.in()), Role.PRIMARY);
-            heard();
+            StreamHeader primary = StreamHeader.decode(RecordReader.readHeader(in), Role.PRIMARY);
             int accepted = Features.accept(primary.features(), config.features());
             replica = createReplica(primary);
             outbox.header(primary.answer(accepted));
             answered = true;
             assembler = new EpochAssembler(primary, accepted, replica);
-            records = new RecordReader(link.in(), StreamHeader.SIZE, Math.min(config.maxRecord(), maxRecord(primary)));
+            records = new RecordReader(in, StreamHeader.SIZE, Math.min(config.maxRecord(), maxRecord(primary)));
             while (true) {
                 Record r;
                 try {
@@ -125,7 +127,6 @@ public final class EpochReceiver implements AutoCloseable {
                 } catch (StreamException e) {
                     throw assembler.locate(e);
                 }
-                heard();
                 switch (assembler.accept(r)) {
                     case COMMIT -> commit(assembler, replica);
                     case END -> {
@@ -220,7 +221,7 @@ public final class EpochReceiver implements AutoCloseable {
 
     private void tick() {
         long now = System.nanoTime();
-        if (now - lastHeard > config.primaryTimeout().toNanos()) {
+        if (now - in.lastReadNanos() > config.primaryTimeout().toNanos()) {
             silent = true;
             closeLink();
             return;
@@ -232,10 +233,6 @@ public final class EpochReceiver implements AutoCloseable {
                 closeLink();
             }
         }
-    }
-
-    private void heard() {
-        lastHeard = System.nanoTime();
     }
 
     private void finish(Kind kind, String reason) {

@@ -24,6 +24,7 @@ import org.kemari.ft.SyncBarrier;
 import org.kemari.ft.compress.LastSentCache;
 import org.kemari.ft.compress.PageEncoder;
 import org.kemari.ft.compress.PageStore;
+import org.kemari.ft.transport.ActivityChannel;
 import org.kemari.ft.transport.Link;
 import org.kemari.ft.wire.Control;
 import org.kemari.ft.wire.ErrorCode;
@@ -81,7 +82,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
     private boolean logDirty;
     private volatile boolean stopping;
     private volatile ReplicationException failure;
-    private volatile long lastHeard = System.nanoTime();
+    private final ActivityChannel in;
     private volatile long lastWritten;
     private long lastCaptured;
     private long precopyPages;
@@ -100,6 +101,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         this.link = link;
         this.config = config;
         this.outbox = new Outbox(link.out());
+        this.in = new ActivityChannel(link.in());
         this.inFlight = new Semaphore(config.maxInFlight());
         this.pool = new ArrayBlockingQueue<>(config.maxInFlight());
         this.toSend = new ArrayBlockingQueue<>(config.maxInFlight() + 1);
@@ -140,22 +142,22 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         StreamHeader ours = new StreamHeader(Role.PRIMARY, config.features() & Features.ALL, guest.type(),
                 guest.vcpus(), guest.maxPages(), guest.maxGpfn(), Wire.MAX_RECORD);
         outbox.header(ours);
-        StreamHeader theirs = StreamHeader.decode(RecordReader.readHeader(link.in()), Role.SECONDARY);
-        RecordReader in = new RecordReader(link.in(), StreamHeader.SIZE, Wire.MAX_RECORD);
+        StreamHeader theirs = StreamHeader.decode(RecordReader.readHeader(in), Role.SECONDARY);
+        RecordReader records = new RecordReader(in, StreamHeader.SIZE, Wire.MAX_RECORD);
         if (theirs.refused()) {
-            throw refusal(in.next());
+            throw refusal(records.next());
         }
         int accepted = negotiate(ours, theirs);
-        lastHeard = System.nanoTime();
         encoder = new EpochEncoder(new PageEncoder(accepted,
                 new LastSentCache((accepted & Features.XOR_DELTA) != 0 ? config.deltaCachePages() : 0)));
         grants = hv.openGrantTables();
         for (int i = 0; i < config.maxInFlight(); i++) {
             pool.add(new CapturedEpoch());
         }
-        ackThread = daemon(() -> readAcks(in), "kemari-sender-acks");
+        ackThread = daemon(() -> readAcks(records), "kemari-sender-acks");
         ackThread.start();
         long period = config.heartbeatInterval().toMillis();
+        in.touch();
         timer.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
         hv.enableLogDirty(domid);
         logDirty = true;
@@ -419,12 +421,11 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         }
     }
 
-    private void readAcks(RecordReader in) {
+    private void readAcks(RecordReader records) {
         long acked = 0;
         try {
             while (true) {
-                Record r = in.next();
-                lastHeard = System.nanoTime();
+                Record r = records.next();
                 RecordType t = r.type();
                 if (t == null || t == RecordType.HEARTBEAT) {
                     continue;
@@ -469,7 +470,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
 
     private void tick() {
         long now = System.nanoTime();
-        if (now - lastHeard > config.peerTimeout().toNanos()) {
+        if (now - in.lastReadNanos() > config.peerTimeout().toNanos()) {
             fail("no data from secondary " + link.peer() + " for " + config.peerTimeout().toMillis() + " ms", null);
             return;
         }

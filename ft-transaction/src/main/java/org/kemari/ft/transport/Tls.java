@@ -29,15 +29,19 @@ final class Tls {
     static SSLContext context(TransportConfig config) throws IOException {
         try {
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(load(config.keystore().toString(), config.keystore(), config.password()), config.password());
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(load("truststore", config.truststore(), config.password()));
+            if (config.pem() != null) {
+                kmf.init(PemStores.identity(config.pem().cert(), config.pem().key()), PemStores.PASSWORD);
+                tmf.init(PemStores.trust(config.pem().ca()));
+            } else {
+                kmf.init(load(config.keystore().toString(), config.keystore(), config.password()), config.password());
+                tmf.init(load("truststore", config.truststore(), config.password()));
+            }
             SSLContext ctx = SSLContext.getInstance(PROTOCOL);
             ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
             return ctx;
         } catch (GeneralSecurityException e) {
-            throw new IOException("cannot set up TLS from keystore " + config.keystore() + " and truststore "
-                    + config.truststore() + ": " + e.getMessage(), e);
+            throw new IOException("cannot set up TLS from " + config + ": " + e.getMessage(), e);
         }
     }
 

@@ -14,15 +14,24 @@ import java.time.Duration;
  * @param password           TLS: password of both PKCS12 files
  * @param psk                PSK: the shared key, at least 32 bytes
  * @param handshakeTimeout   how long a peer may take to authenticate before it is dropped
+ * @param pem                TLS from PEM files instead of PKCS12 (keystore, truststore, password unset)
  */
 public record TransportConfig(SecurityMode mode, Path keystore, Path truststore, char[] password,
-                              byte[] psk, Duration handshakeTimeout) {
+                              byte[] psk, Duration handshakeTimeout, PemFiles pem) {
+
+    /** This side's certificate chain, its PKCS#8 private key, and the CA or peer certificate(s) to trust. */
+    public record PemFiles(Path cert, Path key, Path ca) {
+    }
+
     public static final int MIN_PSK_BYTES = 32;
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     public TransportConfig {
         switch (mode) {
             case TLS -> {
+                if (pem != null) {
+                    break;
+                }
                 require(keystore != null, "TLS needs a keystore (PKCS12 with this host's key and certificate)");
                 require(truststore != null, "TLS needs a truststore (PKCS12 with the peer's certificate or CA)");
                 require(password != null, "TLS needs the keystore password");
@@ -37,11 +46,17 @@ public record TransportConfig(SecurityMode mode, Path keystore, Path truststore,
     }
 
     public static TransportConfig tls(Path keystore, Path truststore, char[] password) {
-        return new TransportConfig(SecurityMode.TLS, keystore, truststore, password, null, DEFAULT_HANDSHAKE_TIMEOUT);
+        return new TransportConfig(SecurityMode.TLS, keystore, truststore, password, null, DEFAULT_HANDSHAKE_TIMEOUT, null);
+    }
+
+    /** TLS from PEM files, as administrators usually hold them (openssl, a distribution's PKI). */
+    public static TransportConfig tlsPem(Path cert, Path key, Path ca) {
+        return new TransportConfig(SecurityMode.TLS, null, null, null, null, DEFAULT_HANDSHAKE_TIMEOUT,
+                new PemFiles(cert, key, ca));
     }
 
     public static TransportConfig psk(byte[] key) {
-        return new TransportConfig(SecurityMode.PSK, null, null, null, key.clone(), DEFAULT_HANDSHAKE_TIMEOUT);
+        return new TransportConfig(SecurityMode.PSK, null, null, null, key.clone(), DEFAULT_HANDSHAKE_TIMEOUT, null);
     }
 
     /** Reads the key file: its bytes, as they are, are the key. */
@@ -56,11 +71,11 @@ public record TransportConfig(SecurityMode mode, Path keystore, Path truststore,
 
     /** Plain TCP. The caller must have an explicit insecure flag from the administrator. */
     public static TransportConfig insecure() {
-        return new TransportConfig(SecurityMode.INSECURE, null, null, null, null, DEFAULT_HANDSHAKE_TIMEOUT);
+        return new TransportConfig(SecurityMode.INSECURE, null, null, null, null, DEFAULT_HANDSHAKE_TIMEOUT, null);
     }
 
     public TransportConfig withHandshakeTimeout(Duration timeout) {
-        return new TransportConfig(mode, keystore, truststore, password, psk, timeout);
+        return new TransportConfig(mode, keystore, truststore, password, psk, timeout, pem);
     }
 
     private static void require(boolean ok, String message) {
@@ -71,7 +86,8 @@ public record TransportConfig(SecurityMode mode, Path keystore, Path truststore,
 
     @Override
     public String toString() {
-        return "TransportConfig[" + mode + (keystore != null ? ", keystore " + keystore : "")
+        return "TransportConfig[" + mode + (pem != null ? ", cert " + pem.cert() + ", ca " + pem.ca() : "")
+                + (keystore != null ? ", keystore " + keystore : "")
                 + (truststore != null ? ", truststore " + truststore : "") + "]";
     }
 }

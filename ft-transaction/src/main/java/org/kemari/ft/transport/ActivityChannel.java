@@ -1,0 +1,47 @@
+package org.kemari.ft.transport;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+
+/**
+ * A read side that notes every byte that arrives, so a peer sending one large record over a
+ * slow link is not mistaken for a silent one.
+ */
+public final class ActivityChannel implements ReadableByteChannel {
+    private final ReadableByteChannel in;
+    private volatile long lastRead = System.nanoTime();
+
+    public ActivityChannel(ReadableByteChannel in) {
+        this.in = in;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+        int n = in.read(dst);
+        if (n > 0) {
+            lastRead = System.nanoTime();
+        }
+        return n;
+    }
+
+    /** Starts the silence clock now, as if data had arrived (when watching begins). */
+    public void touch() {
+        lastRead = System.nanoTime();
+    }
+
+    /** {@link System#nanoTime()} of the last read that returned data (or of creation). */
+    public long lastReadNanos() {
+        return lastRead;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return in.isOpen();
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}
