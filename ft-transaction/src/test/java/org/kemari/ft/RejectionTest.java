@@ -227,4 +227,12 @@ class RejectionTest {
         assertThat(o.replicaValid()).isFalse();
         assertThat(fromSecondary.next().type()).as("no ACK, the reason instead").isEqualTo(RecordType.ERROR);
     }
+
+    @Test
+    void heldRequestLogWithNobodyToTakeItIsRefusedNotDropped() throws Exception {
+        send(epochTwo().add(RecordType.EVENT_TAP_LOG.code(), ByteBuffer.wrap(new byte[] {1, 2, 3})).commit(2).bytes());
+        ReceiverOutcome o = outcome();
+        assertThat(o.kind()).isEqualTo(Kind.STREAM_REJECTED);
+        assertThat(o.reason()).contains("epoch 2 carries EVENT_TAP_LOG records but nothing on this secondary consumes them");
+    }
 }

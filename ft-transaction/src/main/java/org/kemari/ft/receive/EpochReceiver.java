@@ -119,7 +119,7 @@ public final class EpochReceiver implements AutoCloseable {
             outbox.header(primary.answer(accepted));
             answered = true;
             assembler = new EpochAssembler(primary, accepted, replica);
-            records = new RecordReader(in, StreamHeader.SIZE, Math.min(config.maxRecord(), maxRecord(primary)));
+            records = new RecordReader(in, StreamHeader.SIZE, Math.min(config.maxRecord(), primary.maxRecord()));
             while (true) {
                 Record r;
                 try {
@@ -185,6 +185,11 @@ public final class EpochReceiver implements AutoCloseable {
 
     private void commit(EpochAssembler assembler, HypervisorReplica replica) throws IOException {
         StagedEpoch epoch = assembler.staged();
+        if (!epoch.opaque.isEmpty() && consumers.isEmpty()) {
+            throw new StreamException(ErrorCode.UNSUPPORTED, epoch.opaque.get(0).kind().recordType().name(),
+                    StreamException.UNKNOWN, "epoch " + epoch.epoch + " carries " + epoch.opaque.get(0).kind()
+                            + " records but nothing on this secondary consumes them, so it could not fail over with them");
+        }
         replica.apply(epoch);
         EpochId id = new EpochId(epoch.epoch);
         for (EpochConsumer c : consumers) {
@@ -195,10 +200,6 @@ public final class EpochReceiver implements AutoCloseable {
         assembler.committed();
         lastCommitted = epoch.epoch;
         outbox.record(RecordType.ACK, new Control.Ack(epoch.epoch).encode());
-    }
-
-    private static int maxRecord(StreamHeader primary) {
-        return primary.maxRecord() == 0 ? Integer.MAX_VALUE : primary.maxRecord();
     }
 
     private String torn(EpochAssembler assembler) {

@@ -143,7 +143,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
                 guest.vcpus(), guest.maxPages(), guest.maxGpfn(), Wire.MAX_RECORD);
         outbox.header(ours);
         StreamHeader theirs = StreamHeader.decode(RecordReader.readHeader(in), Role.SECONDARY);
-        RecordReader records = new RecordReader(in, StreamHeader.SIZE, Wire.MAX_RECORD);
+        RecordReader records = new RecordReader(in, StreamHeader.SIZE, theirs.maxRecord());
         if (theirs.refused()) {
             throw refusal(records.next());
         }
