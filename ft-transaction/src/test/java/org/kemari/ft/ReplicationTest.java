@@ -180,4 +180,19 @@ class ReplicationTest {
         assertThat(rx.outcome().get(10, TimeUnit.SECONDS).kind()).isEqualTo(ReceiverOutcome.Kind.REPLICA_FAILED);
         assertThat(tx.requestSync()).isCompletedExceptionally();
     }
+
+    @Test
+    void aPvGuestIsRefusedWithTheHypervisorsReason() throws Exception {
+        int dom = primaryHost.createGuest(GuestSpec.memtouch("pv").withWorkingSetPages(64).withMemoryMiB(4)
+                .withType(org.kemari.xen.DomainType.PV));
+        LinkPair links = LinkPair.open(TransportConfig.insecure());
+        EpochReceiver rx = receiver(links, Features.ALL);
+        rx.start();
+        EpochSender tx = sender(dom, links, SenderConfig.defaults());
+        org.assertj.core.api.Assertions.assertThatThrownBy(tx::start).hasMessageContaining("EOPNOTSUPP");
+        ReceiverOutcome o = rx.outcome().get(10, TimeUnit.SECONDS);
+        assertThat(o.kind()).isEqualTo(ReceiverOutcome.Kind.PRIMARY_LOST);
+        assertThat(o.replicaValid()).isFalse();
+        assertThat(primary.domain(dom).paused()).isFalse();
+    }
 }
