@@ -8,12 +8,11 @@ import java.nio.channels.ReadableByteChannel;
  * A read side that notes every byte that arrives, so a peer sending one large record over a
  * slow link is not mistaken for a silent one.
  */
-public final class ActivityChannel implements ReadableByteChannel {
-    private final ReadableByteChannel in;
+public final class ActivityChannel extends FilterReadChannel {
     private volatile long lastRead = System.nanoTime();
 
     public ActivityChannel(ReadableByteChannel in) {
-        this.in = in;
+        super(in);
     }
 
     @Override
@@ -33,15 +32,5 @@ public final class ActivityChannel implements ReadableByteChannel {
     /** {@link System#nanoTime()} of the last read that returned data (or of creation). */
     public long lastReadNanos() {
         return lastRead;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return in.isOpen();
-    }
-
-    @Override
-    public void close() throws IOException {
-        in.close();
     }
 }

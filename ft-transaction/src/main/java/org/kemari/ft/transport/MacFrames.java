@@ -91,8 +91,7 @@ final class MacFrames {
         }
     }
 
-    static final class Reader implements ReadableByteChannel {
-        private final ReadableByteChannel in;
+    static final class Reader extends FilterReadChannel {
         private final Mac mac;
         private final String peer;
         private final ByteBuffer head = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
@@ -102,7 +101,7 @@ final class MacFrames {
         private boolean eof;
 
         Reader(ReadableByteChannel in, byte[] key, String peer) {
-            this.in = in;
+            super(in);
             this.mac = Psk.mac(key);
             this.peer = peer;
             frame.limit(0);
@@ -159,16 +158,6 @@ final class MacFrames {
                 }
             }
             return true;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return in.isOpen();
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
         }
     }
 }
