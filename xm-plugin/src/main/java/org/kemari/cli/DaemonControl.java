@@ -1,5 +1,6 @@
 package org.kemari.cli;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,11 @@ public final class DaemonControl {
     public synchronized void report(String phase, long epoch) {
         state = state.withProgress(phase, epoch, clock.instant());
         stateDir.write(state);
+    }
+
+    /** Where this daemon publishes its state: the place for files it shares with other kemari commands. */
+    public Path stateDir() {
+        return stateDir.path();
     }
 
     public PairState state() {

@@ -13,7 +13,8 @@ public enum ExitCode {
     PEER_UNREACHABLE(4, "the peer's host:port cannot be reached"),
     DOMAIN_NOT_FOUND(5, "no such domain on this host"),
     BACKEND_UNAVAILABLE(6, "the hypervisor backend cannot be opened on this machine"),
-    FAILED_OVER(7, "protect ended because the pair failed over: the guest now runs on the secondary"),
+    FAILED_OVER(7, "the pair failed over: after protect, the guest runs on the other host; after receive or"
+            + " failover, the replica runs here"),
     PROTOCOL(8, "replication stream or protocol error"),
     AUTH(9, "the peer failed authentication"),
     ENGINE_MISSING(10, "this build cannot run the verb: the engine it drives is not wired in yet");

@@ -10,7 +10,8 @@ import java.time.Instant;
  * @param started the daemon's process start time; with the pid it tells a live daemon from a
  *                recycled pid after a crash
  * @param phase   free-form engine progress: "starting", "initial-sync", "protected", "waiting"…
- * @param epoch   last epoch acknowledged (primary) or committed (secondary), -1 before the first
+ * @param epoch   last epoch acknowledged (primary) or committed (secondary); epochs count from 1,
+ *                so 0 or -1 means none yet
  */
 public record PairState(String pair, Role role, long pid, Instant started, String domain, String peer,
                         String phase, long epoch, Instant updated) {
