@@ -23,8 +23,10 @@ final class FailoverVerb implements Verb {
 
     @Override
     public String details() {
-        return "Run on the secondary. It takes the witness lease first, as an automatic failover does, so it"
-                + " refuses while the primary still holds it.";
+        return "Run on the secondary, where the pair's receive daemon keeps the replica (--state-dir as for"
+                + " receive). The replica is activated after taking the witness lease, as in an automatic"
+                + " failover, so it is refused while the primary still holds it. Exit 7 (FAILED_OVER) means"
+                + " it happened: the replica runs here now.";
     }
 
     @Override
@@ -39,7 +41,7 @@ final class FailoverVerb implements Verb {
         try (Hypervisor hv = Backends.open(pair.backend())) {
             in.engine().require(name());
             return in.engine().failover(new PairSession(pair, hv, null, null, ProgressMeter.forStderr(in), in.err(),
-                    null));
+                    null), in.stateDir());
         }
     }
 }
