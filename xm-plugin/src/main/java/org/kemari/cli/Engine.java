@@ -39,8 +39,11 @@ public interface Engine {
         throw missingError("receive");
     }
 
-    /** Activate the local replica now (operator-initiated failover); the session has no daemon control. */
-    default ExitCode failover(PairSession session) {
+    /**
+     * Activate the local replica now (operator-initiated failover): asks the receive daemon whose
+     * state is in {@code states}; the session has no daemon control of its own.
+     */
+    default ExitCode failover(PairSession session, StateDir states) {
         throw missingError("failover");
     }
 

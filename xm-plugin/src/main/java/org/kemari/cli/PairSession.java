@@ -13,6 +13,7 @@ import org.kemari.xen.Hypervisor;
  *                        (run by sh, followed by the host and the receive command); null when the
  *                        receiver is already running there (systemd, Pacemaker)
  * @param log             where the engine writes one-line, journald-friendly messages
+ * @param control         the daemon's handle; null for failover, which is not a daemon
  */
 public record PairSession(PairConfig pair, Hypervisor hypervisor, DomainInfo domain, DaemonControl control,
                           ProgressMeter progress, PrintStream log, String receiverCommand) {
