@@ -37,6 +37,8 @@ final class EpochAssembler {
     private final CRC32C digest = new CRC32C();
     private final ByteBuffer crcBytes = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
     private final long[] batchPfns = new long[Wire.MAX_BATCH_PAGES];
+    /** Separate from batchPfns: a pre-copy batch still needs its own pfn list after the bases are read. */
+    private final long[] basePfns = new long[Wire.MAX_BATCH_PAGES];
     private ByteBuffer scratch;
     private ByteBuffer bases;
     private long lastCommitted;
@@ -251,7 +253,7 @@ final class EpochAssembler {
         int n = 0;
         for (int i = 0; i < batch.count(); i++) {
             if (batch.encoding(i) == PageEncoding.XOR_LZ4) {
-                batchPfns[n++] = batch.pfn(i);
+                basePfns[n++] = batch.pfn(i);
             }
         }
         if (n == 0) {
@@ -260,7 +262,7 @@ final class EpochAssembler {
         if (bases == null) {
             bases = ByteBuffer.allocateDirect(Wire.MAX_BATCH_PAGES * Wire.PAGE_SIZE);
         }
-        replica.read(batchPfns, n, bases.clear());
+        replica.read(basePfns, n, bases.clear());
         return bases.position(0);
     }
 

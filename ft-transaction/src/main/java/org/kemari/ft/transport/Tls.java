@@ -1,13 +1,10 @@
 package org.kemari.ft.transport;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
-import java.nio.file.Files;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -27,32 +24,18 @@ final class Tls {
     }
 
     static SSLContext context(TransportConfig config) throws IOException {
+        TlsCredentials c = config.tls();
         try {
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(c.identity(), c.password());
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            if (config.pem() != null) {
-                kmf.init(PemStores.identity(config.pem().cert(), config.pem().key()), PemStores.PASSWORD);
-                tmf.init(PemStores.trust(config.pem().ca()));
-            } else {
-                kmf.init(load(config.keystore().toString(), config.keystore(), config.password()), config.password());
-                tmf.init(load("truststore", config.truststore(), config.password()));
-            }
+            tmf.init(c.trusted());
             SSLContext ctx = SSLContext.getInstance(PROTOCOL);
             ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
             return ctx;
         } catch (GeneralSecurityException e) {
-            throw new IOException("cannot set up TLS from " + config + ": " + e.getMessage(), e);
+            throw new IOException("cannot set up TLS from " + c.describe() + ": " + e.getMessage(), e);
         }
-    }
-
-    private static KeyStore load(String what, java.nio.file.Path file, char[] password) throws IOException, GeneralSecurityException {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(file)) {
-            ks.load(in, password);
-        } catch (IOException e) {
-            throw new IOException("cannot read PKCS12 " + what + " " + file + ": " + e.getMessage(), e);
-        }
-        return ks;
     }
 
     /** Runs the handshake now, so an unauthenticated peer fails here and not at the first record. */

@@ -6,36 +6,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * How to secure the replication connection. Build with {@link #tls}, {@link #psk} or
- * {@link #insecure}; the two ends must use the same mode.
+ * How to secure the replication connection. Build with {@link #tls}, {@link #tlsPem},
+ * {@link #psk}/{@link #pskFile} or {@link #insecure}; the two ends must use the same mode.
  *
- * @param keystore           TLS: PKCS12 file with this side's private key and certificate
- * @param truststore         TLS: PKCS12 file with the certificates (or CA) the peer may present
- * @param password           TLS: password of both PKCS12 files
- * @param psk                PSK: the shared key, at least 32 bytes
- * @param handshakeTimeout   how long a peer may take to authenticate before it is dropped
- * @param pem                TLS from PEM files instead of PKCS12 (keystore, truststore, password unset)
+ * @param tls              TLS: this host's key and certificate and what it trusts for the peer
+ * @param psk              PSK: the shared key, at least 32 bytes
+ * @param handshakeTimeout how long a peer may take to authenticate before it is dropped
  */
-public record TransportConfig(SecurityMode mode, Path keystore, Path truststore, char[] password,
-                              byte[] psk, Duration handshakeTimeout, PemFiles pem) {
-
-    /** This side's certificate chain, its PKCS#8 private key, and the CA or peer certificate(s) to trust. */
-    public record PemFiles(Path cert, Path key, Path ca) {
-    }
-
+public record TransportConfig(SecurityMode mode, TlsCredentials tls, byte[] psk, Duration handshakeTimeout) {
     public static final int MIN_PSK_BYTES = 32;
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     public TransportConfig {
         switch (mode) {
-            case TLS -> {
-                if (pem != null) {
-                    break;
-                }
-                require(keystore != null, "TLS needs a keystore (PKCS12 with this host's key and certificate)");
-                require(truststore != null, "TLS needs a truststore (PKCS12 with the peer's certificate or CA)");
-                require(password != null, "TLS needs the keystore password");
-            }
+            case TLS -> require(tls != null, "TLS needs this host's key and certificate and the peer's CA or certificate");
             case PSK -> require(psk != null && psk.length >= MIN_PSK_BYTES,
                     "the pre-shared key must be at least " + MIN_PSK_BYTES + " bytes, got "
                             + (psk == null ? 0 : psk.length) + " (make one with: head -c 32 /dev/urandom > kemari.psk)");
@@ -45,18 +29,19 @@ public record TransportConfig(SecurityMode mode, Path keystore, Path truststore,
                 "handshake timeout must be positive");
     }
 
+    /** TLS from PKCS12 files: a keystore with this host's key and certificate, a truststore with the peer's certificate or CA. */
     public static TransportConfig tls(Path keystore, Path truststore, char[] password) {
-        return new TransportConfig(SecurityMode.TLS, keystore, truststore, password, null, DEFAULT_HANDSHAKE_TIMEOUT, null);
+        return new TransportConfig(SecurityMode.TLS, TlsCredentials.pkcs12(keystore, truststore, password), null,
+                DEFAULT_HANDSHAKE_TIMEOUT);
     }
 
-    /** TLS from PEM files, as administrators usually hold them (openssl, a distribution's PKI). */
+    /** TLS from PEM files: see {@link TlsCredentials#pem}. */
     public static TransportConfig tlsPem(Path cert, Path key, Path ca) {
-        return new TransportConfig(SecurityMode.TLS, null, null, null, null, DEFAULT_HANDSHAKE_TIMEOUT,
-                new PemFiles(cert, key, ca));
+        return new TransportConfig(SecurityMode.TLS, TlsCredentials.pem(cert, key, ca), null, DEFAULT_HANDSHAKE_TIMEOUT);
     }
 
     public static TransportConfig psk(byte[] key) {
-        return new TransportConfig(SecurityMode.PSK, null, null, null, key.clone(), DEFAULT_HANDSHAKE_TIMEOUT, null);
+        return new TransportConfig(SecurityMode.PSK, null, key.clone(), DEFAULT_HANDSHAKE_TIMEOUT);
     }
 
     /** Reads the key file: its bytes, as they are, are the key. */
@@ -71,11 +56,11 @@ public record TransportConfig(SecurityMode mode, Path keystore, Path truststore,
 
     /** Plain TCP. The caller must have an explicit insecure flag from the administrator. */
     public static TransportConfig insecure() {
-        return new TransportConfig(SecurityMode.INSECURE, null, null, null, null, DEFAULT_HANDSHAKE_TIMEOUT, null);
+        return new TransportConfig(SecurityMode.INSECURE, null, null, DEFAULT_HANDSHAKE_TIMEOUT);
     }
 
     public TransportConfig withHandshakeTimeout(Duration timeout) {
-        return new TransportConfig(mode, keystore, truststore, password, psk, timeout, pem);
+        return new TransportConfig(mode, tls, psk, timeout);
     }
 
     private static void require(boolean ok, String message) {
@@ -86,8 +71,6 @@ public record TransportConfig(SecurityMode mode, Path keystore, Path truststore,
 
     @Override
     public String toString() {
-        return "TransportConfig[" + mode + (pem != null ? ", cert " + pem.cert() + ", ca " + pem.ca() : "")
-                + (keystore != null ? ", keystore " + keystore : "")
-                + (truststore != null ? ", truststore " + truststore : "") + "]";
+        return "TransportConfig[" + mode + (tls != null ? ", " + tls.describe() : "") + "]";
     }
 }
