@@ -21,3 +21,12 @@ trust secondary-trust primary
 trust stranger-trust secondary
 trust certless secondary
 rm -f ./*.pem
+
+# PEM files, as openssl makes them (the pairing config's tls: {cert, key, ca} form):
+#   primary.crt/.key, secondary.crt/.key   self-signed EC certificate + PKCS#8 key (CN=<name>)
+#   pkcs1-rsa.key                          a key in the traditional PKCS#1 form, which must be refused with a hint
+for name in primary secondary; do
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 36500 \
+    -subj "/CN=$name-pem" -keyout "$name.key" -out "$name.crt" 2>/dev/null
+done
+openssl genrsa -traditional -out pkcs1-rsa.key 2048 2>/dev/null

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -149,6 +150,29 @@ class TransportTest {
     void tooShortPskIsRejectedWithAHint() {
         assertThatThrownBy(() -> TransportConfig.psk(new byte[8]))
                 .hasMessageContaining("at least 32 bytes, got 8 (make one with: head -c 32 /dev/urandom");
+    }
+
+    @Test
+    void mutualTlsFromPemFiles() throws Exception {
+        Result r = pair(TestKeystores.PRIMARY_PEM, TestKeystores.SECONDARY_PEM);
+        assertThat(r.secondary().peer()).contains("CN=primary-pem");
+        r.exchange();
+    }
+
+    @Test
+    void aPemPeerNotSignedByTheCaIsRefused() throws Exception {
+        Result r = pair(TestKeystores.PRIMARY, TestKeystores.SECONDARY_PEM);
+        assertThat(r.acceptFailure()).isInstanceOf(AuthenticationException.class).hasMessageContaining("TLS handshake with primary");
+        r.close();
+    }
+
+    @Test
+    void aTraditionalRsaKeyFileIsRefusedWithTheConversionCommand() {
+        Path key = TestKeystores.file("pkcs1-rsa.key");
+        TransportConfig config = TransportConfig.tlsPem(TestKeystores.file("primary.crt"), key, TestKeystores.file("secondary.crt"));
+        assertThatThrownBy(() -> Transport.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), config))
+                .hasMessage("TLS key file " + key + " is not an unencrypted PKCS#8 PEM key (\"-----BEGIN PRIVATE KEY-----\");"
+                        + " convert it with: openssl pkcs8 -topk8 -nocrypt -in " + key + " -out " + key + ".pk8");
     }
 
     private static GatheringByteChannel gathering(ByteArrayOutputStream sink) {
