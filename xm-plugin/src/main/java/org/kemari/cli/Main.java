@@ -5,9 +5,9 @@ public final class Main {
     private Main() {
     }
 
-    /** The engine this build's command line drives; replaced when the replication modules are wired. */
+    /** The engine this build's command line drives. */
     static Engine engine() {
-        return Engine.NONE;
+        return new org.kemari.pair.ReplicationEngine();
     }
 
     public static void main(String[] args) {

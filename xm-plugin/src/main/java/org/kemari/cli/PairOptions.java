@@ -143,7 +143,7 @@ final class PairOptions {
             }
             base = new PairConfig(in.has(PAIR) ? in.value(PAIR) : domain, domain, primary,
                     endpoint(secondary, "secondary"), Backend.AUTO, SyncPolicy.DEFAULT, Heartbeat.DEFAULT, null,
-                    PairConfig.ALL_DEVICES, Compression.LZ4_DELTA, securityRequired(in), false);
+                    PairConfig.ALL_DEVICES, Compression.LZ4_DELTA, securityRequired(in), false, null);
         }
         PairConfig c = override(in, base, domain, secondary);
         List<Violation> broken = c.violations();
@@ -197,7 +197,7 @@ final class PairOptions {
                 sync, hb, witness, tap,
                 in.has(NO_COMPRESSION) ? Compression.NONE : b.compression(),
                 security(in).orElse(b.security()),
-                b.unsafe() || in.has(UNSAFE));
+                b.unsafe() || in.has(UNSAFE), b.devices());
     }
 
     private static Security securityRequired(Invocation in) {

@@ -18,10 +18,11 @@ import java.util.regex.Pattern;
  * @param domain  the guest, by name or domid
  * @param witness null only when {@code unsafe}
  * @param unsafe  xl remus -F: allow configurations that cannot guarantee a correct failover
+ * @param devices the devices kemari's own backends serve, or null
  */
 public record PairConfig(String name, String domain, Endpoint primary, Endpoint secondary, Backend backend,
                          SyncPolicy sync, Heartbeat heartbeat, Witness witness, Set<TapDevice> tap,
-                         Compression compression, Security security, boolean unsafe) {
+                         Compression compression, Security security, boolean unsafe, Devices devices) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Duration MIN_INTERVAL = Duration.ofMillis(1);
@@ -39,7 +40,7 @@ public record PairConfig(String name, String domain, Endpoint primary, Endpoint 
     /** The same pair seen from the other host: after a failover the old secondary protects back. */
     public PairConfig reversed() {
         return new PairConfig(name, domain, secondary, primary, backend, sync, heartbeat, witness, tap, compression,
-                security, unsafe);
+                security, unsafe, devices);
     }
 
     /** Every rule this pairing breaks, in config-file order; empty when it is usable. */

@@ -27,12 +27,13 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class PairConfigLoader {
     static final Set<String> TOP = keys("pair", "domain", "primary", "secondary", "backend", "sync", "heartbeat",
-            "witness", "tap", "compression", "security", "unsafe");
+            "witness", "tap", "compression", "security", "unsafe", "devices");
     static final Set<String> SYNC = keys("mode", "interval", "max-epoch-interval", "max-in-flight");
     static final Set<String> HEARTBEAT = keys("interval", "timeout");
     static final Set<String> WITNESS = keys("lease-file", "lease-duration");
     static final Set<String> SECURITY = keys("tls", "psk-file", "insecure");
     static final Set<String> TLS = keys("cert", "key", "ca");
+    static final Set<String> DEVICES = keys("disk", "net");
 
     private static final int MAX_CONFIG_CHARS = 1 << 20;
 
@@ -116,8 +117,15 @@ public final class PairConfigLoader {
                 .orElse(Compression.LZ4_DELTA);
         Security security = security(top, baseDir);
         boolean unsafe = top.bool("unsafe").orElse(false);
+        Devices devices = null;
+        if (top.has("devices")) {
+            YamlSection dv = top.section("devices", DEVICES);
+            Path disk = dv.required(dv.value("disk", Path::of), "disk", "the shared raw disk image");
+            devices = new Devices(baseDir.resolve(disk),
+                    dv.required(dv.value("net", Endpoint::parse), "net", "host:port the guest's packets go to"));
+        }
         return new PairConfig(name, domain, primary, secondary, backend, sync, heartbeat, witness, tap,
-                compression, security, unsafe);
+                compression, security, unsafe, devices);
     }
 
     private static Security security(YamlSection top, Path baseDir) {

@@ -1,0 +1,60 @@
+package org.kemari.pair;
+
+import java.net.InetSocketAddress;
+import org.kemari.config.Devices;
+import org.kemari.config.PairConfig;
+import org.kemari.ring.guest.DeviceBackends;
+import org.kemari.ring.guest.GateFactory;
+import org.kemari.ring.net.TcpPacketLink;
+import org.kemari.tap.RequestKind;
+import org.kemari.tap.TapGate;
+import org.kemari.xen.Hypervisor;
+
+/**
+ * {@link GuestDevices} for guests whose disk and vif kemari's own backends serve (the io guest
+ * of the simulator): the disk image on shared storage, packets to a TCP endpoint.
+ */
+final class PairDevices implements GuestDevices {
+    private final Devices devices;
+
+    private PairDevices(Devices devices) {
+        this.devices = devices;
+    }
+
+    static GuestDevices of(PairConfig pair) {
+        if (pair.devices() == null) {
+            throw new IllegalStateException(pair.name() + ": the config has no 'devices' section, so kemari serves no"
+                    + " device of this guest and event-tap has nothing to hold: output would escape unreplicated."
+                    + " Kemari's own backends are needed (devices.disk, devices.net); the kernel's blkback/netback"
+                    + " cannot be tapped from dom0 user space");
+        }
+        return new PairDevices(pair.devices());
+    }
+
+    @Override
+    public AutoCloseable serve(Hypervisor hv, int domid, TapGate gate) {
+        TcpPacketLink link = link();
+        DeviceBackends backends = DeviceBackends.connect(hv, domid, devices.disk(), link, (device, backend) -> {
+            gate.attach(backend, device == GateFactory.Device.BLOCK ? RequestKind.DeviceClass.BLOCK : RequestKind.DeviceClass.NET);
+            return gate;
+        });
+        return () -> {
+            backends.close();
+            link.close();
+        };
+    }
+
+    @Override
+    public AutoCloseable reattach(Hypervisor hv, int replicaDomid) {
+        TcpPacketLink link = link();
+        DeviceBackends backends = DeviceBackends.reattach(hv, replicaDomid, devices.disk(), link, GateFactory.DIRECT);
+        return () -> {
+            backends.close();
+            link.close();
+        };
+    }
+
+    private TcpPacketLink link() {
+        return new TcpPacketLink(new InetSocketAddress(devices.net().host(), devices.net().port()));
+    }
+}
