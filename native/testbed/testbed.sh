@@ -13,7 +13,9 @@
 #             to boot) | none
 #   -D        no disk for the guest (default: a 64 MiB xvda backed by a file in dom0)
 #   -r N      pages per second the guest dirties (default 1000)
-#   -w MIB    the guest's working set (default 16)     -i MS  guest tick (default 100)
+#   -w MIB    the guest's working set (default 16, at most 48): guest-physical from 64 MiB,
+#             header with the tick counter at pfn 0x4000 (u64 at byte 16), pages after it
+#   -i MS     guest tick (default 100)
 #   -t SEC    time limit of each case inside dom0 (default 120)
 #   -T SEC    hard wall-clock limit for the whole boot (default: computed from -t and -g)
 #   -o DIR    run directory (default native/testbed/target/runs/<time>-<case>)
@@ -49,6 +51,8 @@ done
 DASHDASH=0; [ "$OPTIND" -gt 1 ] && [ "${*:OPTIND-1:1}" = -- ] && DASHDASH=1
 shift $((OPTIND - 1))
 case $GUEST in pvh|hvm|none) ;; *) tb_die "-g $GUEST: expected pvh, hvm or none";; esac
+# the working set lives at guest-physical 64 MiB of the 128 MiB guest
+[ "$WS" -le 48 ] 2>/dev/null || tb_die "-w $WS: the working set must be at most 48 MiB (it sits at 64 MiB of a 128 MiB guest)"
 for v in RATE WS TICK CASE_LIMIT ${HARD:+HARD}; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || tb_die "option value '${!v}' for $v is not a positive integer"
 done
@@ -75,11 +79,8 @@ GUEST_BOOT=150; [ "$GUEST" = hvm ] && GUEST_BOOT=360
 HARD=${HARD:-$((120 + GUEST_BOOT + $(wc -w <<< "$NAMES") * CASE_LIMIT + 60))}
 
 mkdir -p "$TB_CACHE"
-exec 9> "$TB_CACHE/lock"
-if ! flock -n 9; then
-  tb_log "waiting for another testbed run to finish (lock $TB_CACHE/lock; one at a time: 2 cores)"
-  flock -w "${KEMARI_TB_LOCK_WAIT:-900}" 9 || tb_die "another testbed run still holds $TB_CACHE/lock"
-fi
+# ci.sh takes the lock once for all its runs and says so
+[ "${KEMARI_TB_LOCKED:-0}" = 1 ] || tb_lock
 tb_require_packages "$([ "$GUEST" = hvm ] && echo hvm)"
 tb_images
 tb_java

@@ -8,8 +8,12 @@
  *   - console: one line "GUEST tick N dirtied=D" per tick (xenconsoled logs it in dom0);
  *   - disk:    sector 0 of the disk holds "KEMARI-DISK-TICK N" (written O_DIRECT + O_SYNC,
  *              so it goes through blkfront/blkback at every tick).
- * Page 0 of the working set carries a header with a magic string and the tick, so a dom0
- * tool that maps guest memory can find the workload's own view of its progress.
+ * Page 0 of the working set carries a header with a magic string and the tick counter. With
+ * -p the working set is the physical range at that address (reserved from the kernel with
+ * memmap=SIZE$ADDR and mapped through /dev/mem), so dom0 knows the guest frames of the counter
+ * and of the working set without asking the guest -- what a hypervisor test needs to check
+ * log-dirty and memory copies page by page. The counter is read from memory and written back
+ * +1 at every tick, so a value dom0 writes there (a restored epoch) is continued from.
  *
  * Static, no libc beyond what glibc -static gives: it runs as the only program of a busybox
  * initramfs.
@@ -43,11 +47,13 @@ struct options {
     long interval_ms;           /* one tick */
     long max_ticks;             /* 0 = forever */
     const char *disk;           /* NULL = console only */
+    unsigned long long phys;    /* 0 = anonymous memory, else the physical address of the working set */
 };
 
 static void usage(const char *why) {
     fprintf(stderr, "kemari-dirtier: %s\n"
-            "usage: kemari-dirtier [-w WORKING_SET_MIB] [-r PAGES_PER_SEC] [-i TICK_MS] [-n MAX_TICKS] [-d DISK]\n",
+            "usage: kemari-dirtier [-w WORKING_SET_MIB] [-r PAGES_PER_SEC] [-i TICK_MS] [-n MAX_TICKS] [-d DISK]\n"
+            "                      [-p PHYS_ADDR (page-aligned; the range must be reserved with memmap=)]\n",
             why);
     exit(2);
 }
@@ -66,13 +72,18 @@ static long positive(const char *flag, const char *text) {
 static struct options parse(int argc, char **argv) {
     struct options o = { .ws_mib = 16, .pages_per_sec = 1000, .interval_ms = 100 };
     int c;
-    while ((c = getopt(argc, argv, "w:r:i:n:d:")) != -1) {
+    char *end;
+    while ((c = getopt(argc, argv, "w:r:i:n:d:p:")) != -1) {
         switch (c) {
         case 'w': o.ws_mib = positive("-w", optarg); break;
         case 'r': o.pages_per_sec = positive("-r", optarg); break;
         case 'i': o.interval_ms = positive("-i", optarg); break;
         case 'n': o.max_ticks = positive("-n", optarg); break;
         case 'd': o.disk = optarg; break;
+        case 'p':
+            o.phys = strtoull(optarg, &end, 0);
+            if (*end || o.phys == 0 || o.phys % PAGE) usage("-p wants a non-zero page-aligned address");
+            break;
         default: usage("unknown option");
         }
     }
@@ -95,6 +106,16 @@ static int write_disk_tick(int fd, char *sector, uint64_t tick) {
     return pwrite(fd, sector, SECTOR, 0) == SECTOR ? 0 : -1;
 }
 
+static char *map_working_set(const struct options *o, long pages) {
+    if (!o->phys)
+        return mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    int fd = open("/dev/mem", O_RDWR);
+    if (fd < 0) return MAP_FAILED;
+    char *ws = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, (off_t) o->phys);
+    close(fd);
+    return ws;
+}
+
 static void advance(struct timespec *t, long ms) {
     t->tv_nsec += ms * 1000000L;
     while (t->tv_nsec >= 1000000000L) {
@@ -111,10 +132,10 @@ int main(int argc, char **argv) {
     if (o.pages_per_sec * o.interval_ms / 1000 >= pages - 1)
         usage("working set must exceed the pages dirtied per tick");
 
-    char *ws = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE,
-                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    char *ws = map_working_set(&o, pages);
     if (ws == MAP_FAILED) {
-        printf("GUEST error: cannot map %ld MiB working set: %s\n", o.ws_mib, strerror(errno));
+        printf("GUEST error: cannot map the %ld MiB working set%s: %s\n", o.ws_mib,
+               o.phys ? " through /dev/mem (is it reserved with memmap=?)" : "", strerror(errno));
         return 1;
     }
     /* locked so the dirty pages stay the same guest frames (nothing to swap to anyway) */
@@ -128,8 +149,8 @@ int main(int argc, char **argv) {
     int disk = open_disk(o.disk);
     int disk_failed = 0;
 
-    printf("GUEST dirtier start ws_pages=%ld pages_per_sec=%ld tick_ms=%ld disk=%s\n",
-           pages, o.pages_per_sec, o.interval_ms, disk >= 0 ? o.disk : "none");
+    printf("GUEST dirtier start ws_pages=%ld pages_per_sec=%ld tick_ms=%ld disk=%s phys=0x%llx counter=%" PRIu64 "\n",
+           pages, o.pages_per_sec, o.interval_ms, disk >= 0 ? o.disk : "none", o.phys, h->tick);
 
     long cursor = 1;            /* page 0 is the header */
     /* The rate is kept against the clock, not per tick: under emulation a tick (console line,
@@ -139,7 +160,8 @@ int main(int argc, char **argv) {
     clock_gettime(CLOCK_MONOTONIC, &base);
     next = base;
     uint64_t since_base = 0;
-    for (uint64_t tick = 1; o.max_ticks == 0 || tick <= (uint64_t) o.max_ticks; tick++) {
+    for (long round = 1; o.max_ticks == 0 || round <= o.max_ticks; round++) {
+        uint64_t tick = h->tick + 1;
         struct timespec now;
         clock_gettime(CLOCK_MONOTONIC, &now);
         /* after a pause (xl pause, a checkpoint) neither burst through the missed time nor

@@ -34,6 +34,16 @@ tb_require_packages() {
     || tb_die "apt-get install$missing failed, see $TB_CACHE/apt.log"
 }
 
+# One testbed at a time: two emulated machines on 2 shared cores would each run too slowly
+# for their own time limits. The lock is held on fd 9 until the process exits.
+tb_lock() {
+  exec 9> "$TB_CACHE/lock"
+  if ! flock -n 9; then
+    tb_log "waiting for another testbed run to finish (lock $TB_CACHE/lock)"
+    flock -w "${KEMARI_TB_LOCK_WAIT:-900}" 9 || tb_die "another testbed run still holds $TB_CACHE/lock"
+  fi
+}
+
 tb_kernel_version() {
   local k
   k=$(ls /usr/lib/modules 2>/dev/null | sort -V | tail -1)

@@ -77,29 +77,32 @@ public final class XenSmoke {
     }
 
     private void run(DirtyBitmap bitmap, long workingSetPages) throws Exception {
-        pause();
-        long opened = lastDirtied();
-        xen.enableLogDirty(domid);
         try {
-            xen.cleanLogDirty(domid, bitmap);
-            Thread.sleep(2000);
-            long paused = clean(bitmap);
-            System.out.println("paused 2 s: " + paused + " pages dirty");
-            check(paused <= MAX_PAUSED_DIRTY, "paused guest dirtied " + paused + " pages");
-
-            xen.unpause(domid);
-            check(!xen.domain(domid).paused(), "unpause returned but the domain is still paused");
-            awaitTicks(opened, 5);
             pause();
-            long seen = clean(bitmap);
-            long first = firstDirtiedAfter(opened);
-            long writes = lastDirtied() - first;
-            long want = Math.min(writes, workingSetPages - 1);
-            System.out.println("running window: workload wrote >= " + writes + " pages, log-dirty saw " + seen);
-            check(writes > 0, "the workload wrote no page between the pauses");
-            check(seen >= want, "log-dirty saw " + seen + " dirty pages, the workload wrote at least " + want);
+            long opened = lastDirtied();
+            xen.enableLogDirty(domid);
+            try {
+                xen.cleanLogDirty(domid, bitmap);
+                Thread.sleep(2000);
+                long paused = clean(bitmap);
+                System.out.println("paused 2 s: " + paused + " pages dirty");
+                check(paused <= MAX_PAUSED_DIRTY, "paused guest dirtied " + paused + " pages");
+
+                xen.unpause(domid);
+                check(!xen.domain(domid).paused(), "unpause returned but the domain is still paused");
+                awaitTicks(opened, 5);
+                pause();
+                long seen = clean(bitmap);
+                long first = firstDirtiedAfter(opened);
+                long writes = lastDirtied() - first;
+                long want = Math.min(writes, workingSetPages - 1);
+                System.out.println("running window: workload wrote >= " + writes + " pages, log-dirty saw " + seen);
+                check(writes > 0, "the workload wrote no page between the pauses");
+                check(seen >= want, "log-dirty saw " + seen + " dirty pages, the workload wrote at least " + want);
+            } finally {
+                xen.disableLogDirty(domid);
+            }
         } finally {
-            xen.disableLogDirty(domid);
             if (xen.domain(domid).paused()) {
                 xen.unpause(domid);
             }
