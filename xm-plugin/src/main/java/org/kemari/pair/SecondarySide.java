@@ -90,6 +90,7 @@ final class SecondarySide {
                     return rx.outcome().get(POLL.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
                     phase.report(PairPhase.RECEIVING, rx.lastCommitted().number());
+                    watchLease();
                     if (phase.stopRequested()) {
                         rx.close();
                         discard(rx.replicaDomid());
@@ -106,6 +107,18 @@ final class SecondarySide {
                     throw new IllegalStateException("receiver failed: " + e.getCause().getMessage(), e.getCause());
                 }
             }
+        }
+    }
+
+    /**
+     * Tracks the primary's renewals while all is well, so that once it dies the lease can be
+     * taken one lease duration after its last renewal, not one duration after we noticed.
+     */
+    private void watchLease() {
+        try {
+            witness.observe();
+        } catch (RuntimeException e) {
+            // an unreadable witness only matters at takeover, where it is reported
         }
     }
 
