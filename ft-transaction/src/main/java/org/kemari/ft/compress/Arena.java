@@ -46,9 +46,4 @@ public final class Arena {
         }
         current = 0;
     }
-
-    /** Bytes of direct memory held. */
-    public long capacity() {
-        return (long) chunks.size() * chunkSize;
-    }
 }

@@ -2,21 +2,18 @@ package org.kemari.ft.compress;
 
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.kemari.ft.wire.PageEncoding;
 
 /**
- * How many pages went out in each encoding and how many data bytes that took. Written by the
+ * How many pages went out in each encoding. Written by the
  * one encoding thread, read by anyone: the counters are atomic so readers see recent values.
  */
 public final class EncodingStats {
     private final AtomicLongArray pages = new AtomicLongArray(PageEncoding.values().length);
-    private final AtomicLong bytes = new AtomicLong();
 
-    void count(PageEncoding e, int dataBytes) {
+    void count(PageEncoding e) {
         pages.incrementAndGet(e.ordinal());
-        bytes.addAndGet(dataBytes);
     }
 
     public long pages(PageEncoding e) {
@@ -38,10 +35,5 @@ public final class EncodingStats {
             n += pages.get(i);
         }
         return n;
-    }
-
-    /** Page data bytes, without entry tables and record framing. */
-    public long dataBytes() {
-        return bytes.get();
     }
 }

@@ -54,7 +54,7 @@ public final class PageEncoder {
         if (has(Features.XOR_DELTA)) {
             cache.put(pfn, page);
         }
-        stats.count(e, data.remaining());
+        stats.count(e);
         batch.add(pfn, e, data);
     }
 

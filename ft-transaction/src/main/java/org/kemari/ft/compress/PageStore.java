@@ -47,9 +47,4 @@ public final class PageStore {
         Arrays.fill(pages, 0, count, null);
         count = 0;
     }
-
-    /** Bytes of direct memory held. */
-    public long capacity() {
-        return arena.capacity();
-    }
 }

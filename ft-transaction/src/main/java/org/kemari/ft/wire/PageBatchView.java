@@ -94,7 +94,4 @@ public final class PageBatchView {
         return record.body().slice(dataOffsets[i], dataOffsets[i + 1] - dataOffsets[i]);
     }
 
-    public Record record() {
-        return record;
-    }
 }

@@ -38,9 +38,6 @@ public enum RecordType {
         return code;
     }
 
-    public boolean optional() {
-        return isOptional(code);
-    }
 
     public static boolean isOptional(int code) {
         return (code & OPTIONAL_BIT) != 0;

@@ -50,9 +50,4 @@ public final class RecordWriter {
         out.add(tail);
         return value;
     }
-
-    /** The bytes a record with this body length takes on the wire. */
-    public static long encodedSize(long bodyLength) {
-        return Wire.RECORD_HEAD + ((bodyLength + 7) & ~7L) + Wire.RECORD_TAIL;
-    }
 }

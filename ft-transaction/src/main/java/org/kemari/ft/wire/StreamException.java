@@ -12,8 +12,6 @@ public final class StreamException extends IOException {
     public static final long UNKNOWN = -1;
 
     private final ErrorCode code;
-    private final long epoch;
-    private final long record;
     private final String type;
     private final long offset;
     private final String detail;
@@ -25,16 +23,9 @@ public final class StreamException extends IOException {
     private StreamException(ErrorCode code, long epoch, long record, String type, long offset, String detail) {
         super(format(epoch, record, type, offset, detail));
         this.code = code;
-        this.epoch = epoch;
-        this.record = record;
         this.type = type;
         this.offset = offset;
         this.detail = detail;
-    }
-
-    /** A stream error outside any record (the header, the handshake). */
-    public static StreamException at(ErrorCode code, long offset, String detail) {
-        return new StreamException(code, null, offset, detail);
     }
 
     /** The same error, placed in {@code epoch} as its record number {@code record} (BEGIN is 0). */
@@ -62,18 +53,5 @@ public final class StreamException extends IOException {
 
     public ErrorCode code() {
         return code;
-    }
-
-    public long epoch() {
-        return epoch;
-    }
-
-    public long offset() {
-        return offset;
-    }
-
-    /** The problem alone, without the location. */
-    public String detail() {
-        return detail;
     }
 }
