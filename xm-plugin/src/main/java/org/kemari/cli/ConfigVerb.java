@@ -76,6 +76,10 @@ final class ConfigVerb implements Verb {
         }
         row(sb, "tap", tap(c).isEmpty() ? "none" : tap(c));
         row(sb, "compression", c.compression().token());
+        row(sb, "devices.disk", c.devices() == null ? "none" : c.devices().disk().toString());
+        if (c.devices() != null) {
+            row(sb, "devices.net", c.devices().net().toString());
+        }
         row(sb, "security", c.security().kind().name().toLowerCase());
         c.security().files().forEach((key, path) -> row(sb, key, path.toString()));
         row(sb, "unsafe", Boolean.toString(c.unsafe()));
@@ -92,6 +96,8 @@ final class ConfigVerb implements Verb {
         String witness = c.witness() == null ? "null" : new Json()
                 .field("lease_file", c.witness().leaseFile().toString())
                 .field("lease_duration_ms", c.witness().leaseDuration().toMillis()).toString();
+        String devices = c.devices() == null ? "null" : new Json().field("disk", c.devices().disk().toString())
+                .field("net", c.devices().net().toString()).toString();
         Security s = c.security();
         Json security = new Json().field("kind", s.kind().name().toLowerCase());
         s.files().forEach((key, path) -> security.field(key.substring("security.".length()), path.toString()));
@@ -100,7 +106,8 @@ final class ConfigVerb implements Verb {
                 .field("backend", c.backend().token()).raw("sync", sync.toString())
                 .raw("heartbeat", heartbeat.toString()).raw("witness", witness)
                 .raw("tap", Json.array(c.tap().stream().sorted().map(d -> Json.quote(d.token())).toList()))
-                .field("compression", c.compression().token()).raw("security", security.toString())
+                .field("compression", c.compression().token()).raw("devices", devices)
+                .raw("security", security.toString())
                 .field("unsafe", c.unsafe()).toString();
     }
 

@@ -115,6 +115,7 @@ class KemariTest {
                 .containsPattern("secondary +dom0-b.example.org:8102\n")
                 .containsPattern("sync.max-epoch-interval +1s\n")
                 .containsPattern("witness.lease-file +/srv/shared/kemari/web1.lease\n")
+                .containsPattern("devices.net +gw.example.org:9000\n")
                 .containsPattern("security.tls.cert +" + Pattern.quote(dir.resolve("tls/dom0.crt").toString()));
     }
 
@@ -128,7 +129,8 @@ class KemariTest {
                 + "\"interval_ms\":200,\"max_epoch_interval_ms\":1000,\"max_in_flight\":4},\"heartbeat\":"
                 + "{\"interval_ms\":100,\"timeout_ms\":1000},\"witness\":{\"lease_file\":"
                 + "\"/srv/shared/kemari/web1.lease\",\"lease_duration_ms\":3000},\"tap\":[\"block\",\"net\"],"
-                + "\"compression\":\"lz4-delta\",\"security\":{\"kind\":\"tls\",\"tls.cert\":\""
+                + "\"compression\":\"lz4-delta\",\"devices\":{\"disk\":\"/srv/shared/kemari/web1.img\","
+                + "\"net\":\"gw.example.org:9000\"},\"security\":{\"kind\":\"tls\",\"tls.cert\":\""
                 + dir.resolve("tls/dom0.crt") + "\",\"tls.key\":\"" + dir.resolve("tls/dom0.key") + "\",\"tls.ca\":\""
                 + dir.resolve("tls/ca.crt") + "\"},\"unsafe\":false}\n");
     }

@@ -60,6 +60,8 @@ class PairConfigLoaderTest {
         assertThat(c.witness()).isEqualTo(new Witness(Path.of("/srv/shared/kemari/web1.lease"), Duration.ofSeconds(3)));
         assertThat(c.tap()).containsExactlyInAnyOrder(TapDevice.BLOCK, TapDevice.NET);
         assertThat(c.compression()).isEqualTo(Compression.LZ4_DELTA);
+        assertThat(c.devices()).isEqualTo(new Devices(Path.of("/srv/shared/kemari/web1.img"),
+                new Endpoint("gw.example.org", 9000)));
         assertThat(c.security()).isEqualTo(Security.tls(dir.resolve("tls/dom0.crt"), dir.resolve("tls/dom0.key"),
                 dir.resolve("tls/ca.crt")));
         assertThat(c.unsafe()).isFalse();
@@ -87,6 +89,15 @@ class PairConfigLoaderTest {
         assertThat(c.witness().leaseDuration()).isEqualTo(Witness.DEFAULT_LEASE);
         assertThat(c.tap()).isEqualTo(PairConfig.ALL_DEVICES);
         assertThat(c.security().kind()).isEqualTo(Security.Kind.INSECURE);
+        assertThat(c.devices()).isNull();
+    }
+
+    @Test
+    void devicesNeedBothEntriesAndResolveTheDiskAgainstTheConfig() {
+        assertThat(parse(minimal("security:\n  insecure: true\ndevices:\n  disk: web1.img\n  net: gw:9000\n"))
+                .devices().disk()).isEqualTo(dir.resolve("web1.img"));
+        assertThat(failure(minimal("security:\n  insecure: true\ndevices:\n  disk: web1.img\n")).getMessage())
+                .isEqualTo("pair.yaml:9:3: missing required key 'devices.net' (host:port the guest's packets go to)");
     }
 
     @Test
