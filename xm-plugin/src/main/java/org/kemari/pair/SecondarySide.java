@@ -100,8 +100,9 @@ final class SecondarySide {
                         log.println("kemari: receive: " + pair.name() + ": operator failover: the primary has not renewed the lease for "
                                 + witness.duration() + "; dropping its stream");
                         rx.close();
-                        return rx.outcome().getNow(new ReceiverOutcome(ReceiverOutcome.Kind.PRIMARY_LOST,
-                                "operator failover", rx.replicaDomid(), rx.lastCommitted()));
+                        // close() completes the outcome as CLOSED; for failover this is a lost primary
+                        return new ReceiverOutcome(ReceiverOutcome.Kind.PRIMARY_LOST, "operator failover",
+                                rx.replicaDomid(), rx.lastCommitted());
                     }
                 } catch (ExecutionException e) {
                     throw new IllegalStateException("receiver failed: " + e.getCause().getMessage(), e.getCause());
