@@ -13,8 +13,10 @@
 #             to boot) | none
 #   -D        no disk for the guest (default: a 64 MiB xvda backed by a file in dom0)
 #   -r N      pages per second the guest dirties (default 1000)
-#   -w MIB    the guest's working set (default 16, at most 48): guest-physical from 64 MiB,
-#             header with the tick counter at pfn 0x4000 (u64 at byte 16), pages after it
+#   -w MIB    the guest's working set (default 16, at most 48)
+#   -P        put the working set at guest-physical 64 MiB (memmap= + /dev/mem): header with
+#             the tick counter at pfn 0x4000 (u64 at byte 16), pages after it. EXPERIMENTAL:
+#             so far the guest's /dev/mem mapping is refused (EPERM), see docs/testbed.md
 #   -i MS     guest tick (default 100)
 #   -t SEC    time limit of each case inside dom0 (default 120)
 #   -T SEC    hard wall-clock limit for the whole boot (default: computed from -t and -g)
@@ -40,10 +42,10 @@ TB_HOME=$(cd "$(dirname "$0")" && pwd)
 
 usage() { sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 2; }
 
-GUEST=pvh DISK=1 RATE=1000 WS=16 TICK=100 CASE_LIMIT=120 HARD="" RUN=""
-while getopts "g:Dr:w:i:t:T:o:h" o; do
+GUEST=pvh DISK=1 RATE=1000 WS=16 PHYS=0 TICK=100 CASE_LIMIT=120 HARD="" RUN=""
+while getopts "g:DPr:w:i:t:T:o:h" o; do
   case $o in
-    g) GUEST=$OPTARG;; D) DISK=0;; r) RATE=$OPTARG;; w) WS=$OPTARG;; i) TICK=$OPTARG;;
+    g) GUEST=$OPTARG;; D) DISK=0;; P) PHYS=1;; r) RATE=$OPTARG;; w) WS=$OPTARG;; i) TICK=$OPTARG;;
     t) CASE_LIMIT=$OPTARG;; T) HARD=$OPTARG;; o) RUN=$OPTARG;; *) usage;;
   esac
 done
@@ -51,11 +53,12 @@ done
 DASHDASH=0; [ "$OPTIND" -gt 1 ] && [ "${*:OPTIND-1:1}" = -- ] && DASHDASH=1
 shift $((OPTIND - 1))
 case $GUEST in pvh|hvm|none) ;; *) tb_die "-g $GUEST: expected pvh, hvm or none";; esac
-# the working set lives at guest-physical 64 MiB of the 128 MiB guest
-[ "$WS" -le 48 ] 2>/dev/null || tb_die "-w $WS: the working set must be at most 48 MiB (it sits at 64 MiB of a 128 MiB guest)"
-for v in RATE WS TICK CASE_LIMIT ${HARD:+HARD}; do
-  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || tb_die "option value '${!v}' for $v is not a positive integer"
+for fv in r:RATE w:WS i:TICK t:CASE_LIMIT ${HARD:+T:HARD}; do
+  v=${fv#*:}
+  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || tb_die "-${fv%%:*} ${!v}: not a positive integer"
 done
+# with -P the working set lives at guest-physical 64 MiB of the 128 MiB guest
+[ "$WS" -le 48 ] || tb_die "-w $WS: the working set must be at most 48 MiB (it sits at 64 MiB of a 128 MiB guest)"
 CASES="" NAMES=""
 if [ $DASHDASH = 1 ]; then
   [ $# -gt 0 ] || tb_die "-- needs a command"
@@ -93,19 +96,18 @@ if [ $DASHDASH = 1 ]; then printf '%q ' "$@" > "$RUN/cmd.sh"; echo >> "$RUN/cmd.
   for v in TB_HOME TB_REPO TB_IMG TB_KERNEL TB_JAVA_CP TB_JAVA_WHY; do printf 'export %s=%q\n' "$v" "${!v}"; done
   printf 'export TB_STAGE2=%q TB_CASES=%q TB_CASE_TIMEOUT=%q TB_GUEST_TYPE=%q TB_GUEST_BOOT_TIMEOUT=%q\n' \
     "$TB_HOME/lib/dom0-stage2.sh" "$CASES" "$CASE_LIMIT" "$GUEST" "$GUEST_BOOT"
-  printf 'export TB_DISK=%q TB_RATE=%q TB_WS_MIB=%q TB_TICK_MS=%q TB_XENSTORED=%q TB_GUEST_ARGS=%q\n' \
-    "$DISK" "$RATE" "$WS" "$TICK" "${KEMARI_TB_XENSTORED:-oxenstored}" "${KEMARI_TB_GUEST_ARGS:-}"
+  printf 'export TB_DISK=%q TB_RATE=%q TB_WS_MIB=%q TB_WS_PHYS=%q TB_TICK_MS=%q TB_XENSTORED=%q TB_GUEST_ARGS=%q\n' \
+    "$DISK" "$RATE" "$WS" "$PHYS" "$TICK" "${KEMARI_TB_XENSTORED:-oxenstored}" "${KEMARI_TB_GUEST_ARGS:-}"
 } > "$RUN/tb.env"
 
 QPID=""
 cleanup() {
-  [ -n "$QPID" ] || return 0
-  if kill -0 "$QPID" 2>/dev/null; then
+  if [ -n "$QPID" ] && kill -0 "$QPID" 2>/dev/null; then
     tb_log "stopping QEMU (timeout pid $QPID)"
     kill -TERM "$QPID" 2>/dev/null
     for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$QPID" 2>/dev/null || break; sleep 0.5; done
   fi
-  # the pid file names the QEMU of this run only; -name tags it with the run directory
+  # the QEMU of this run only: its pid file is in the run directory, which its command line names
   local q; q=$(cat "$RUN/qemu.pid" 2>/dev/null)
   if [ -n "$q" ] && kill -0 "$q" 2>/dev/null && grep -aq "$RUN" "/proc/$q/cmdline" 2>/dev/null; then
     tb_log "killing QEMU pid $q"

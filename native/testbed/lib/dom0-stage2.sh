@@ -51,11 +51,11 @@ mark "daemons up ($TB_XENSTORED, xenconsoled)"
 start_guest() {
   local cfg=$STATE/g1.cfg t deadline err
   xl destroy g1 > /dev/null 2>&1
-  # the working set sits at guest-physical 64 MiB, hidden from the guest kernel's allocator, so
+  cmdline="panic=-1 loglevel=4 $TB_GUEST_ARGS kemari.ws=$TB_WS_MIB kemari.rate=$TB_RATE kemari.tick=$TB_TICK_MS kemari.disk=$TB_DISK"
+  # -P: the working set at guest-physical 64 MiB, hidden from the guest kernel's allocator, so
   # dom0 knows its frames: counter (header) pfn 0x4000, working set the pages after it
   # (iomem=relaxed: Debian's kernel otherwise refuses /dev/mem mappings of reserved ranges)
-  cmdline="panic=-1 loglevel=4 $TB_GUEST_ARGS memmap=${TB_WS_MIB}M\$64M iomem=relaxed kemari.phys=0x4000000"
-  cmdline="$cmdline kemari.ws=$TB_WS_MIB kemari.rate=$TB_RATE kemari.tick=$TB_TICK_MS kemari.disk=$TB_DISK"
+  [ "$TB_WS_PHYS" = 1 ] && cmdline="$cmdline memmap=${TB_WS_MIB}M\$64M iomem=relaxed kemari.phys=0x4000000"
   {
     echo 'name = "g1"'
     echo "type = \"$TB_GUEST_TYPE\""
