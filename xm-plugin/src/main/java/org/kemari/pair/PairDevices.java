@@ -21,12 +21,31 @@ final class PairDevices implements GuestDevices {
         this.devices = devices;
     }
 
+    /**
+     * No device is served or held: memory, contexts and grant table are replicated, output is
+     * not (xl remus -n -d). Only an unsafe pair with an empty tap list gets this.
+     */
+    private static final GuestDevices NONE = new GuestDevices() {
+        @Override
+        public AutoCloseable serve(Hypervisor hv, int domid, TapGate gate) {
+            return () -> { };
+        }
+
+        @Override
+        public AutoCloseable reattach(Hypervisor hv, int replicaDomid) {
+            return () -> { };
+        }
+    };
+
     static GuestDevices of(PairConfig pair) {
+        if (pair.devices() == null && pair.tap().isEmpty() && pair.unsafe()) {
+            return NONE;
+        }
         if (pair.devices() == null) {
             throw new IllegalStateException(pair.name() + ": the config has no 'devices' section, so kemari serves no"
                     + " device of this guest and event-tap has nothing to hold: output would escape unreplicated."
                     + " Kemari's own backends are needed (devices.disk, devices.net); the kernel's blkback/netback"
-                    + " cannot be tapped from dom0 user space");
+                    + " cannot be tapped from dom0 user space. To replicate memory only, as xl remus -n -d, set tap: [] and unsafe: true");
         }
         return new PairDevices(pair.devices());
     }
