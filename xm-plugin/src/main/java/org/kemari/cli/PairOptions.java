@@ -15,6 +15,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.kemari.config.Backend;
 import org.kemari.config.Compression;
+import org.kemari.config.Devices;
 import org.kemari.config.Durations;
 import org.kemari.config.Endpoint;
 import org.kemari.config.Heartbeat;
@@ -58,6 +59,8 @@ final class PairOptions {
     static final String PSK_FILE = "psk-file";
     static final String INSECURE = "insecure";
     static final String PRIMARY = "primary";
+    static final String DISK = "disk";
+    static final String NET = "net";
     static final String INCOMING = "incoming";
 
     /** Which option sets a config key, so a rule broken by an option is reported against it. */
@@ -114,6 +117,9 @@ final class PairOptions {
         o.addOption(arg(null, PSK_FILE, "file", "pre-shared key file, instead of TLS certificates"));
         o.addOption(flag(null, INSECURE, "no authentication or encryption (test networks only)"));
         o.addOption(arg(null, PRIMARY, "host[:port]", "the primary's endpoint (default: this host)"));
+        o.addOption(arg(null, DISK, "image", "the guest's raw disk image on shared storage, served by kemari"
+                + " (devices.disk; with --net)"));
+        o.addOption(arg(null, NET, "host:port", "where the guest's transmitted packets go (devices.net; with --disk)"));
         if (sender) {
             o.addOption(arg(REMOTE_COMMAND, "ssh", "command", "start the receiver with '<command> <host> kemari receive"
                     + " -e ...' (run by sh); as xl remus -s. Default: it is already running"));
@@ -197,7 +203,18 @@ final class PairOptions {
                 sync, hb, witness, tap,
                 in.has(NO_COMPRESSION) ? Compression.NONE : b.compression(),
                 security(in).orElse(b.security()),
-                b.unsafe() || in.has(UNSAFE), b.devices());
+                b.unsafe() || in.has(UNSAFE), devices(in, b.devices()));
+    }
+
+    private static Devices devices(Invocation in, Devices base) {
+        if (!in.has(DISK) && !in.has(NET)) {
+            return base;
+        }
+        if (!in.has(DISK) || !in.has(NET)) {
+            throw new CliException(ExitCode.USAGE, "--disk and --net go together: the guest's devices are"
+                    + " served as a pair");
+        }
+        return new Devices(Path.of(in.value(DISK)).toAbsolutePath(), parse(in, NET, Endpoint::parse));
     }
 
     private static Security securityRequired(Invocation in) {

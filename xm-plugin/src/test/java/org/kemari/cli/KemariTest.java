@@ -304,6 +304,30 @@ class KemariTest {
     }
 
     @Test
+    void devicesFromOptionsComeTogether() throws IOException {
+        assumeTrue(backendPresent("sim"), "the sim backend is not in this build");
+        List<String> seen = new ArrayList<>();
+        Engine engine = new TestEngine() {
+            @Override
+            public ExitCode receive(PairSession s) {
+                seen.add(s.pair().devices().toString());
+                return ExitCode.OK;
+            }
+        };
+        String[] base = {"receive", "-e", "--config", example().toString(), "--backend", "sim", "-incoming",
+            "kemari:tcp:0:4444"};
+        List<String> args = new ArrayList<>(List.of(base));
+        args.addAll(List.of("--disk", "g.img", "--net", "sink:9"));
+        assertThat(Run.of(engine, dir.resolve("state"), args.toArray(String[]::new)).code()).isZero();
+        assertThat(seen).containsExactly("Devices[disk=" + Path.of("g.img").toAbsolutePath() + ", net=sink:9]");
+
+        List<String> half = new ArrayList<>(List.of(base));
+        half.addAll(List.of("--disk", "g.img"));
+        assertThat(Run.of(engine, dir.resolve("state"), half.toArray(String[]::new)).errorLine())
+                .isEqualTo("kemari: receive: --disk and --net go together: the guest's devices are served as a pair");
+    }
+
+    @Test
     void stackTracesOnlyWithDebug() {
         Engine broken = new TestEngine() {
             @Override
