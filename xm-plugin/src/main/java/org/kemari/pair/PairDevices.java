@@ -1,6 +1,8 @@
 package org.kemari.pair;
 
 import java.net.InetSocketAddress;
+import org.kemari.cli.CliException;
+import org.kemari.cli.ExitCode;
 import org.kemari.config.Devices;
 import org.kemari.config.PairConfig;
 import org.kemari.ring.guest.DeviceBackends;
@@ -42,7 +44,7 @@ final class PairDevices implements GuestDevices {
             return NONE;
         }
         if (pair.devices() == null) {
-            throw new IllegalStateException(pair.name() + ": the config has no 'devices' section, so kemari serves no"
+            throw new CliException(ExitCode.CONFIG, pair.name() + ": the config has no 'devices' section, so kemari serves no"
                     + " device of this guest and event-tap has nothing to hold: output would escape unreplicated."
                     + " Kemari's own backends are needed (devices.disk, devices.net); the kernel's blkback/netback"
                     + " cannot be tapped from dom0 user space. To replicate memory only, as xl remus -n -d, set tap: [] and unsafe: true");
