@@ -67,6 +67,10 @@ public final class ReplicationEngine implements Engine {
     @Override
     public ExitCode protect(PairSession s) {
         PairConfig pair = s.pair();
+        if (s.receiverCommand() != null) {
+            throw new CliException(ExitCode.USAGE, "-s (start the receiver remotely) is not implemented yet: start it on "
+                    + pair.secondary().host() + " first (kemari receive, or systemctl start kemari-receive@" + pair.name() + ")");
+        }
         PhaseReporter phase = new PhaseReporter(s.control(), pair.name());
         WitnessLease lease = lease(pair, OwnerNames.primary(pair), s);
         PrimarySide primary = new PrimarySide(pair, s.hypervisor(), s.domain().domid(), PairDevices.of(pair), phase,
