@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import org.kemari.xen.Crashpoint;
 
 /**
  * Event-tap: the gate between a guest's frontends and the dom0 backends. When a frontend
@@ -109,6 +110,7 @@ public final class EventTap {
             }
             point.durable = true;
         }
+        Crashpoint.reach("tap.before-release");
         pump();
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.kemari.ring.RequestGate;
 import org.kemari.ring.RingBackend;
+import org.kemari.xen.Crashpoint;
 
 /**
  * Puts an {@link EventTap} between frontends and ringsync backends: it is the {@link RequestGate}
@@ -15,6 +16,7 @@ import org.kemari.ring.RingBackend;
  * the acknowledgement of the next epoch; one thread also keeps releases in ring order.
  */
 public final class TapGate implements RequestGate, AutoCloseable {
+    private static final String MID_RELEASE = "tap.mid-release";
     private final EventTap tap;
     private final Map<RingBackend, BackendRing> rings = new ConcurrentHashMap<>();
     private final ExecutorService releaser = Executors.newSingleThreadExecutor(r -> {
@@ -107,7 +109,12 @@ public final class TapGate implements RequestGate, AutoCloseable {
             releaser.execute(() -> {
                 synchronized (backend) {
                     int cons = backend.ring().requestConsumer();
-                    if (index - cons > 0) {
+                    if (Crashpoint.armed(MID_RELEASE) && index - cons > 1) {
+                        // split only under test, so the crash falls inside one released batch
+                        backend.processUpTo(cons + (index - cons) / 2);
+                        Crashpoint.reach(MID_RELEASE);
+                    }
+                    if (index - backend.ring().requestConsumer() > 0) {
                         backend.processUpTo(index);
                     }
                 }

@@ -3,6 +3,7 @@ package org.kemari.ft.send;
 import java.util.List;
 import org.kemari.ft.EpochContributor;
 import org.kemari.ft.EpochId;
+import org.kemari.xen.Crashpoint;
 import org.kemari.xen.DirtyBitmap;
 import org.kemari.xen.DomainInfo;
 import org.kemari.xen.GrantTables;
@@ -37,8 +38,10 @@ final class EpochCapture {
     void capture(CapturedEpoch into, DirtyBitmap leftover) {
         int domid = guest.domid();
         long start = System.nanoTime();
+        Crashpoint.reach("sender.before-harvest");
         hv.pause(domid);
         try {
+            Crashpoint.reach("sender.paused");
             hv.cleanLogDirty(domid, dirty);
             if (leftover != null) {
                 dirty.or(leftover);

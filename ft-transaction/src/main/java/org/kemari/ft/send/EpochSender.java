@@ -37,6 +37,7 @@ import org.kemari.ft.wire.Role;
 import org.kemari.ft.wire.StreamException;
 import org.kemari.ft.wire.StreamHeader;
 import org.kemari.ft.wire.Wire;
+import org.kemari.xen.Crashpoint;
 import org.kemari.xen.DirtyBitmap;
 import org.kemari.xen.DomainInfo;
 import org.kemari.xen.GrantTables;
@@ -58,6 +59,7 @@ import org.kemari.xen.Hypervisor;
  * reader thread, and a timer for heartbeats and the secondary's silence.
  */
 public final class EpochSender implements SyncBarrier, AutoCloseable {
+    private static final String MID_TRANSMIT = "sender.mid-transmit";
     private final Hypervisor hv;
     private final int domid;
     private final Link link;
@@ -169,6 +171,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
             syncRequested = true;
         }
         CompletableFuture<EpochId> first = durability.await(1);
+        Crashpoint.reach("sync.before-epoch1");
         transmitThread.start();
         captureThread.start();
         try {
@@ -320,6 +323,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
                 throw new UncheckedIOException(e);
             }
             encoder.recycle();
+            Crashpoint.reach("sync.mid-precopy");
             sent[0] += n[0];
             n[0] = 0;
             long elapsed = System.nanoTime() - start;
@@ -363,6 +367,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
                     syncRequested = false;
                 }
                 capture.capture(e, extra);
+                Crashpoint.reach("sender.after-unpause");
                 extra = null;
                 lastPause = e.pausedNanos;
                 maxPause = Math.max(maxPause, e.pausedNanos);
@@ -408,7 +413,14 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
                 }
                 List<ByteBuffer> records = encoder.epoch(e);
                 lastWritten = e.epoch;
-                outbox.send(records);
+                if (Crashpoint.armed(MID_TRANSMIT) && records.size() > 1) {
+                    // split only under test, so the crash falls between two records of one epoch
+                    outbox.send(records.subList(0, records.size() / 2));
+                    Crashpoint.reach(MID_TRANSMIT);
+                    outbox.send(records.subList(records.size() / 2, records.size()));
+                } else {
+                    outbox.send(records);
+                }
                 encoder.recycle();
                 epochsSent++;
                 pagesSent += e.pages.count();
@@ -437,6 +449,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
                             throw new StreamException(ErrorCode.PROTOCOL, r.typeName(), r.offset(), "acknowledges epoch "
                                     + Long.toUnsignedString(epoch) + " after " + acked + ", with " + lastWritten + " sent");
                         }
+                        Crashpoint.reach("sender.acked");
                         inFlight.release((int) (epoch - acked));
                         acked = epoch;
                         durability.acked(epoch);
