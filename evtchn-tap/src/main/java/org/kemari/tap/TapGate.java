@@ -112,8 +112,9 @@ public final class TapGate implements RequestGate, AutoCloseable {
                     if (Crashpoint.armed(MID_RELEASE) && index - cons > 1) {
                         // split only under test, so the crash falls inside one released batch
                         backend.processUpTo(cons + (index - cons) / 2);
-                        Crashpoint.reach(MID_RELEASE);
                     }
+                    // released by the tap, not yet (all) performed by the backend
+                    Crashpoint.reach(MID_RELEASE);
                     if (index - backend.ring().requestConsumer() > 0) {
                         backend.processUpTo(index);
                     }
