@@ -37,6 +37,27 @@ final class ProtectVerb implements Verb {
         return PairOptions.replication(true);
     }
 
+    /**
+     * xl remus -s: the shell command that starts the receiver on the secondary, reading the same
+     * pairing config at the same path there (as /etc/kemari/<pair>.yaml is on both hosts).
+     */
+    private static String receiverCommand(Invocation in, PairConfig pair) {
+        if (!in.has(PairOptions.REMOTE_COMMAND)) {
+            return null;
+        }
+        if (!in.has(PairOptions.CONFIG)) {
+            throw new CliException(ExitCode.USAGE, "-s needs --config: the receiver it starts on "
+                    + pair.secondary().host() + " reads the same pairing config at the same path");
+        }
+        String config = java.nio.file.Path.of(in.value(PairOptions.CONFIG)).toAbsolutePath().toString();
+        return in.value(PairOptions.REMOTE_COMMAND) + " " + quote(pair.secondary().host()) + " kemari receive -e --config "
+                + quote(config);
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
     @Override
     public ExitCode run(Invocation in) {
         in.atMostArgs(2);
@@ -52,9 +73,10 @@ final class ProtectVerb implements Verb {
                         + " only guests can be protected");
             }
             in.engine().require(name());
+            String receiver = receiverCommand(in, pair);
             return Daemon.serve(in, pair.name(), Role.PRIMARY, guest.name(), pair.secondary().toString(),
                     control -> in.engine().protect(new PairSession(pair, hv, guest, control,
-                            ProgressMeter.forStderr(in), in.err(), in.value(PairOptions.REMOTE_COMMAND))));
+                            ProgressMeter.forStderr(in), in.err(), receiver)));
         }
     }
 }

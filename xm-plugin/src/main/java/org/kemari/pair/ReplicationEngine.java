@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.kemari.bench.Bench;
 import org.kemari.cli.CliException;
 import org.kemari.cli.Engine;
 import org.kemari.cli.ExitCode;
@@ -28,7 +29,7 @@ public final class ReplicationEngine implements Engine {
 
     @Override
     public String missing(String verb) {
-        return "bench".equals(verb) ? "kemari bench is not built yet (issue: benchmarks)" : null;
+        return null;
     }
 
     /**
@@ -67,10 +68,7 @@ public final class ReplicationEngine implements Engine {
     @Override
     public ExitCode protect(PairSession s) {
         PairConfig pair = s.pair();
-        if (s.receiverCommand() != null) {
-            throw new CliException(ExitCode.USAGE, "-s (start the receiver remotely) is not implemented yet: start it on "
-                    + pair.secondary().host() + " first (kemari receive, or systemctl start kemari-receive@" + pair.name() + ")");
-        }
+        Process receiver = s.receiverCommand() == null ? null : startReceiver(s);
         PhaseReporter phase = new PhaseReporter(s.control(), pair.name());
         WitnessLease lease = lease(pair, OwnerNames.primary(pair), s);
         PrimarySide primary = new PrimarySide(pair, s.hypervisor(), s.domain().domid(), PairDevices.of(pair), phase,
@@ -82,6 +80,27 @@ public final class ReplicationEngine implements Engine {
             return ExitCode.OK;
         } catch (IllegalStateException e) {
             throw new CliException(ExitCode.FAILURE, e.getMessage(), e);
+        } finally {
+            if (receiver != null) {
+                receiver.destroy();
+            }
+        }
+    }
+
+    /**
+     * Runs the -s command (e.g. "ssh root@dom0-b") for the lifetime of protect; its output goes
+     * to the pair's log in the state dir. The primary's connect loop waits for it to listen.
+     */
+    private static Process startReceiver(PairSession s) {
+        Path log = s.control().stateDir().resolve(s.pair().name() + ".receiver.log");
+        try {
+            Process p = new ProcessBuilder("sh", "-c", s.receiverCommand()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            s.log().println("kemari: protect: " + s.pair().name() + ": started the receiver: " + s.receiverCommand()
+                    + " (output in " + log + ")");
+            return p;
+        } catch (IOException e) {
+            throw new CliException(ExitCode.PEER_UNREACHABLE, "-s: cannot run '" + s.receiverCommand() + "': " + e.getMessage(), e);
         }
     }
 
@@ -149,7 +168,7 @@ public final class ReplicationEngine implements Engine {
 
     @Override
     public ExitCode bench(Invocation in) {
-        throw new CliException(ExitCode.ENGINE_MISSING, missing("bench"));
+        return Bench.run(in);
     }
 
     /**

@@ -216,6 +216,30 @@ class KemariTest {
     }
 
     @Test
+    void remoteReceiverCommandNeedsTheConfigItWillHandToTheSecondary() {
+        assumeTrue(backendPresent("sim"), "the sim backend is not in this build");
+        String[] receiver = new String[1];
+        Engine engine = new TestEngine() {
+            @Override
+            public void prepareHost(org.kemari.config.PairConfig pair, org.kemari.xen.Hypervisor hv) {
+                org.kemari.xen.sim.SimHost.defaultHost().createGuest(org.kemari.xen.sim.GuestSpec.memtouch(pair.domain()));
+            }
+
+            @Override
+            public ExitCode protect(PairSession session) {
+                receiver[0] = session.receiverCommand();
+                return ExitCode.OK;
+            }
+        };
+        Run r = Run.of(engine, dir.resolve("state"), "protect", "sguest", "hostb", "--insecure", "-F", "--backend", "sim",
+                "-e", "-s", "ssh -l root");
+        assertThat(r.code()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(r.errorLine()).isEqualTo("kemari: protect: -s needs --config: the receiver it starts on hostb reads"
+                + " the same pairing config at the same path");
+        assertThat(receiver[0]).isNull();
+    }
+
+    @Test
     void domain0CannotBeProtected() {
         assumeTrue(backendPresent("sim"), "the sim backend is not in this build");
         Run r = kemari("protect", "Domain-0", "hostb", "--insecure", "-F", "--backend", "sim");
