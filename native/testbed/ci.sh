@@ -37,6 +37,9 @@ left() { echo $(( BUDGET - ($(date +%s) - start) )); }
 
 tb_require_packages "$([ "$GUEST" = hvm ] && echo hvm)"
 echo "testbed: packages ready after $(( $(date +%s) - start ))s"
+# the verdicts decide retries and the exit status: check the classifier before trusting it
+"$TB_HOME/test-classify.sh" > "$OUT/test-classify.log" 2>&1 \
+  || { cat "$OUT/test-classify.log"; tb_die "lib/classify.sh gives wrong verdicts, see above"; }
 
 declare -A verdict reason attempts
 # runs testbed.sh on cases $2... into run directory $1 within what is left of the budget, and
