@@ -1,17 +1,26 @@
 package org.kemari.cli;
 
 import java.util.function.BiFunction;
+import org.apache.commons.cli.Option;
+import org.apache.commons.cli.Options;
+import org.kemari.bench.Bench;
 
 /** A verb that is all engine (demo, bench): the command line only dispatches to it. */
 final class EngineVerb implements Verb {
     private final String name;
     private final String summary;
     private final BiFunction<Engine, Invocation, ExitCode> action;
+    private final Options options;
 
     EngineVerb(String name, String summary, BiFunction<Engine, Invocation, ExitCode> action) {
+        this(name, summary, action, new Options());
+    }
+
+    private EngineVerb(String name, String summary, BiFunction<Engine, Invocation, ExitCode> action, Options options) {
         this.name = name;
         this.summary = summary;
         this.action = action;
+        this.options = options;
     }
 
     static EngineVerb demo() {
@@ -20,7 +29,18 @@ final class EngineVerb implements Verb {
     }
 
     static EngineVerb bench() {
-        return new EngineVerb("bench", "measure epoch latency and throughput on the simulator", Engine::bench);
+        Options o = new Options()
+                .addOption(Option.builder().longOpt(Bench.QUICK).desc("short run (CI smoke test): fewer epochs, coarser"
+                        + " scaling, no multi-process failover").get())
+                .addOption(Option.builder().longOpt(Bench.OUT).hasArg().argName("dir").desc("where results.json and"
+                        + " bench.svg go (default ./" + Bench.DEFAULT_OUT + ")").get());
+        return new EngineVerb("bench", "measure pause, latency, throughput and failover against same-run baselines"
+                + " on the simulator", Engine::bench, o);
+    }
+
+    @Override
+    public Options options() {
+        return options;
     }
 
     @Override

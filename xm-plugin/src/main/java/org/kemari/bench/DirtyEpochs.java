@@ -1,0 +1,87 @@
+package org.kemari.bench;
+
+import org.kemari.ft.send.SenderStats;
+import org.kemari.ft.wire.Features;
+import org.kemari.xen.Hypervisor;
+import org.kemari.xen.sim.GuestSpec;
+import org.kemari.xen.sim.SimHost;
+
+/**
+ * Epochs with a chosen number of dirty pages: a memtouch guest over a working set of D pages,
+ * running at one step per second (next to idle), is paused by the bench, stepped 4·D times
+ * (xorshift page choice, so about 98 % of the working set gets written) and unpaused; then
+ * one epoch is taken. The epoch pauses a running guest as in production; what it carries is
+ * counted from the sender's statistics, not assumed.
+ */
+final class DirtyEpochs implements AutoCloseable {
+    private static final long STEPS_PER_PAGE = 4;
+    private final SimHost host = new SimHost();
+    private final Hypervisor hv = host.open();
+    private final int domid;
+    private final SimPair pair;
+    private final int workingSet;
+    private final long guestMiB;
+
+    DirtyEpochs(long guestMiB, int workingSet) throws java.io.IOException {
+        this.guestMiB = guestMiB;
+        this.workingSet = workingSet;
+        domid = host.createGuest(GuestSpec.memtouch("pause-" + workingSet).withMemoryMiB(guestMiB).withVcpus(1)
+                .withWorkingSetPages(workingSet).withStepsPerSecond(1));
+        try {
+            pair = new SimPair(hv, domid, Features.ALL, null);
+        } catch (java.io.IOException | RuntimeException e) {
+            host.close();
+            throw e;
+        }
+    }
+
+    /** The smallest guest (64 MiB at least, a power of two) with room for twice {@code pages}. */
+    static long guestMiBFor(long pages) {
+        long mib = 64;
+        while (mib * 256 < pages * 2) {
+            mib *= 2;
+        }
+        return mib;
+    }
+
+    long guestMiB() {
+        return guestMiB;
+    }
+
+    /** Per-epoch figures over {@code reps} measured epochs after {@code warmup} unmeasured ones. */
+    Result measure(int warmup, int reps) throws Exception {
+        Samples pause = new Samples();
+        long pages = 0;
+        long bytes = 0;
+        for (int r = -warmup; r < reps; r++) {
+            hv.pause(domid);
+            try {
+                host.runSteps(domid, STEPS_PER_PAGE * workingSet);
+            } finally {
+                hv.unpause(domid);
+            }
+            SenderStats before = pair.stats();
+            pair.sync();
+            SenderStats after = pair.stats();
+            if (r >= 0) {
+                pause.add(after.lastPause().toNanos());
+                pages += after.pages() - before.pages();
+                bytes += after.bytes() - before.bytes();
+            }
+        }
+        return new Result(workingSet, guestMiB, pause, (double) pages / reps, (double) bytes / reps);
+    }
+
+    @Override
+    public void close() {
+        pair.close();
+        host.close();
+    }
+
+    /**
+     * @param pagesPerEpoch mean pages each epoch carried (working-set pages written plus the info page)
+     * @param wireBytes     mean stream bytes per epoch (all encodings offered)
+     */
+    record Result(int workingSet, long guestMiB, Samples pause, double pagesPerEpoch, double wireBytes) {
+    }
+}

@@ -1,0 +1,122 @@
+package org.kemari.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.kemari.config.PairConfigLoader;
+
+/**
+ * Failover time with the real daemons: runs {@code kemari demo} in a child JVM (primary and
+ * secondary are its own child processes, the guest's output goes to its external checker),
+ * which SIGKILLs the primary and reports when the checker first heard the replica. The
+ * heartbeat timeout the target allows is read from the config the demo wrote, not assumed.
+ */
+final class FailoverBench {
+    static final String NAME = "failover: primary SIGKILL -> first replica output";
+    private static final Pattern WORK_DIR = Pattern.compile("kemari demo: work dir (\\S+)");
+    private static final Pattern FIRST_OUTPUT = Pattern.compile("first guest output from the replica (\\d+) ms after the kill");
+    private static final Duration RUN_LIMIT = Duration.ofMinutes(2);
+    private static final Duration SLACK = Duration.ofMillis(50);
+
+    private FailoverBench() {
+    }
+
+    static Metric run(Plan plan) throws Exception {
+        if (plan.failoverRuns() == 0) {
+            return Metric.notMeasured(NAME, "<= heartbeat timeout + 50 ms",
+                    "not run with --quick (starts three JVMs per run); see the full run");
+        }
+        Samples times = new Samples();
+        List<String> each = new ArrayList<>();
+        Duration heartbeatTimeout = null;
+        for (int i = 0; i < plan.failoverRuns(); i++) {
+            DemoResult r = demo();
+            times.add(r.failoverMillis * 1_000_000);
+            each.add(Long.toString(r.failoverMillis));
+            heartbeatTimeout = r.heartbeatTimeout;
+        }
+        Metric.Bound bound = Metric.Bound.atMost(heartbeatTimeout.plus(SLACK).toMillis(), " ms (heartbeat timeout "
+                + heartbeatTimeout.toMillis() + " + 50)");
+        double worst = times.quantile(1.0) / 1e6;
+        return Metric.absolute(NAME + " (worst of " + times.count() + ")", worst, "ms", bound, String.format(Locale.ROOT,
+                "kemari demo in child JVMs, runs: %s ms; median %.0f ms", String.join(", ", each), times.median() / 1e6));
+    }
+
+    private record DemoResult(long failoverMillis, Duration heartbeatTimeout) {
+    }
+
+    private static DemoResult demo() throws Exception {
+        List<String> cmd = List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), "org.kemari.cli.Main", "demo");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        Path work = null;
+        Long millis = null;
+        boolean passed = false;
+        StringBuilder transcript = new StringBuilder();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            Watchdog.kill(p, RUN_LIMIT);
+            for (String line; (line = out.readLine()) != null; ) {
+                transcript.append(line).append('\n');
+                Matcher m = WORK_DIR.matcher(line);
+                if (m.find()) {
+                    work = Path.of(m.group(1));
+                }
+                m = FIRST_OUTPUT.matcher(line);
+                if (m.find()) {
+                    millis = Long.parseLong(m.group(1));
+                }
+                passed |= line.contains("VERDICT: PASS");
+            }
+            if (!p.waitFor(RUN_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IllegalStateException("kemari demo did not finish within " + RUN_LIMIT.toSeconds() + "s");
+            }
+        } finally {
+            p.destroy();
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+        }
+        if (!passed || millis == null || work == null) {
+            throw new IllegalStateException("kemari demo (exit " + p.exitValue() + ") did not pass or report a failover time:\n"
+                    + transcript);
+        }
+        Duration timeout = new PairConfigLoader().load(work.resolve("demo.yaml")).heartbeat().timeout();
+        deleteTree(work);
+        return new DemoResult(millis, timeout);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path f : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    /** Ends a child that overruns, so a hung demo cannot hang the bench. */
+    private static final class Watchdog {
+        static void kill(Process p, Duration after) {
+            Thread t = new Thread(() -> {
+                try {
+                    if (!p.waitFor(after.toMillis(), TimeUnit.MILLISECONDS)) {
+                        p.destroy();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "kemari-bench-watchdog");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+}

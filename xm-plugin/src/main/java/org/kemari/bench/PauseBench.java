@@ -1,0 +1,65 @@
+package org.kemari.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Guest pause per epoch against the time to memcpy the same pages, and how pause and wire
+ * bytes scale with dirty pages and with guest size ({@link DirtyEpochs} makes the epochs).
+ */
+final class PauseBench {
+    private static final long[] JUDGED = {16, 256, 4096};
+    private static final Metric.Bound TARGET = Metric.Bound.atMost(1.5, "x memcpy");
+    private static final long SIZE_SCALE_DIRTY = 256;
+
+    final List<Metric> metrics = new ArrayList<>();
+    final List<Metric> scaling = new ArrayList<>();
+    final Series pauseVsDirty = new Series("guest pause (p50)", "dirty pages per epoch", "ms");
+    final Series memcpyVsDirty = new Series("memcpy of the same pages", "dirty pages per epoch", "ms");
+    final Series wireVsDirty = new Series("wire KiB per epoch", "dirty pages per epoch", "KiB");
+    final Series pauseVsSize = new Series("guest pause (p50), 256 dirty", "guest MiB", "ms");
+
+    void run(Plan plan) throws Exception {
+        for (long d : plan.dirtyScale()) {
+            DirtyEpochs.Result r = measure(DirtyEpochs.guestMiBFor(d), d, plan);
+            int pages = (int) Math.round(r.pagesPerEpoch());
+            double copy = Memcpy.nanos(pages, Math.max(20, plan.epochsFor(d)));
+            double pause = r.pause().median();
+            pauseVsDirty.add(r.pagesPerEpoch(), pause / 1e6);
+            memcpyVsDirty.add(r.pagesPerEpoch(), copy / 1e6);
+            wireVsDirty.add(r.pagesPerEpoch(), r.wireBytes() / 1024);
+            String how = String.format(Locale.ROOT, "%d MiB guest, %.0f pages/epoch measured, %d epochs, p99 %.3f ms",
+                    r.guestMiB(), r.pagesPerEpoch(), r.pause().count(), r.pause().quantile(0.99) / 1e6);
+            if (contains(JUDGED, d)) {
+                metrics.add(Metric.relative("guest pause per epoch, D=" + d, pause / 1e6, "ms", copy / 1e6,
+                        "ms memcpy", TARGET, how));
+            }
+            scaling.add(Metric.info("scaling: pause p50, D=" + d, pause / 1e6, "ms", how));
+            scaling.add(Metric.info("scaling: wire bytes/epoch, D=" + d, r.wireBytes(), "B", String.format(Locale.ROOT,
+                    "%.3f of the dirty bytes (all encodings offered)", r.wireBytes() / (r.pagesPerEpoch() * 4096))));
+        }
+        for (long mib : plan.guestScaleMiB()) {
+            DirtyEpochs.Result r = measure(mib, SIZE_SCALE_DIRTY, plan);
+            pauseVsSize.add(mib, r.pause().median() / 1e6);
+            scaling.add(Metric.info("scaling: pause p50, " + mib + " MiB guest, D=" + SIZE_SCALE_DIRTY,
+                    r.pause().median() / 1e6, "ms", String.format(Locale.ROOT, "%.0f pages/epoch, wire %.0f B/epoch",
+                            r.pagesPerEpoch(), r.wireBytes())));
+        }
+    }
+
+    private static DirtyEpochs.Result measure(long mib, long dirty, Plan plan) throws Exception {
+        try (DirtyEpochs e = new DirtyEpochs(mib, (int) dirty)) {
+            return e.measure(plan.warmupEpochs(), plan.epochsFor(dirty));
+        }
+    }
+
+    private static boolean contains(long[] values, long v) {
+        for (long x : values) {
+            if (x == v) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

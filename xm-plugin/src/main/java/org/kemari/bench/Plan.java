@@ -1,0 +1,27 @@
+package org.kemari.bench;
+
+import java.time.Duration;
+
+/**
+ * How long and how often to measure. The full run is what docs/benchmarks.md reports; the
+ * quick run (CI smoke test) measures everything the same way, only shorter and on a coarser
+ * scaling grid, and skips the multi-process failover.
+ */
+record Plan(boolean quick, Duration window, int warmupEpochs, int epochs, long[] dirtyScale, long[] guestScaleMiB,
+            long rawTcpBytes, int failoverRuns) {
+
+    static Plan fullRun() {
+        return new Plan(false, Duration.ofSeconds(4), 20, 200, new long[] {16, 64, 256, 1024, 4096, 16384, 65536},
+                new long[] {64, 256, 1024, 2048}, 1L << 30, 3);
+    }
+
+    static Plan quickRun() {
+        return new Plan(true, Duration.ofMillis(600), 5, 30, new long[] {16, 256, 4096}, new long[] {64, 256},
+                128L << 20, 0);
+    }
+
+    /** Measured epochs for {@code dirtyPages} per epoch: fewer for the big ones, which take long. */
+    int epochsFor(long dirtyPages) {
+        return (int) Math.max(5, Math.min(epochs, epochs * 256 / Math.max(256, dirtyPages)));
+    }
+}
