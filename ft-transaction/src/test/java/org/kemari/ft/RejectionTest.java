@@ -180,15 +180,16 @@ class RejectionTest {
     }
 
     @Test
-    void truncatedRecordIsDiscarded() throws Exception {
+    void recordCutOffByThePrimarysDeathIsDiscardedAndTheReplicaStaysValid() throws Exception {
         CraftedEpoch two = epochTwo().commit(2);
         byte[] bytes = two.bytes();
         send(Arrays.copyOf(bytes, two.offsets().get(1) + 1000));
         links.primary().close();
         ReceiverOutcome o = outcome();
-        assertThat(o.kind()).isEqualTo(Kind.STREAM_REJECTED);
+        // a primary SIGKILLed while transmitting leaves exactly this; it must trigger failover, not a rejection
+        assertThat(o.kind()).isEqualTo(Kind.PRIMARY_LOST);
         assertThat(o.reason()).contains("epoch 2, record 1 (PAGE_BATCH) at offset " + (epoch2 + two.offsets().get(1))
-                + ": stream truncated");
+                + ": stream truncated").contains("incomplete epoch 2 discarded, replica stays at epoch 1");
     }
 
     @Test

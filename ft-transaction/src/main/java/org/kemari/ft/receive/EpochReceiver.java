@@ -140,6 +140,12 @@ public final class EpochReceiver implements AutoCloseable {
             // a TLS socket closed by our own watchdog or close() reads as end of stream
             ended(assembler, "connection closed by " + link.peer() + " without END");
         } catch (StreamException e) {
+            if (in.ended()) {
+                // cut off inside a record: the primary died mid-epoch (the common case, transmission
+                // is most of an epoch's life); the torn epoch is discarded and the replica is valid
+                ended(assembler, "connection closed by " + link.peer() + " inside a record (" + e.getMessage() + ")");
+                return;
+            }
             refuse(e);
             finish(Kind.STREAM_REJECTED, "stream from " + link.peer() + " rejected: " + e.getMessage() + torn(assembler));
         } catch (XenException e) {

@@ -10,6 +10,7 @@ import java.nio.channels.ReadableByteChannel;
  */
 public final class ActivityChannel extends FilterReadChannel {
     private volatile long lastRead = System.nanoTime();
+    private volatile boolean ended;
 
     public ActivityChannel(ReadableByteChannel in) {
         super(in);
@@ -20,6 +21,8 @@ public final class ActivityChannel extends FilterReadChannel {
         int n = in.read(dst);
         if (n > 0) {
             lastRead = System.nanoTime();
+        } else if (n < 0) {
+            ended = true;
         }
         return n;
     }
@@ -27,6 +30,11 @@ public final class ActivityChannel extends FilterReadChannel {
     /** Starts the silence clock now, as if data had arrived (when watching begins). */
     public void touch() {
         lastRead = System.nanoTime();
+    }
+
+    /** True once a read met the end of the stream: the peer closed, or its host died. */
+    public boolean ended() {
+        return ended;
     }
 
     /** {@link System#nanoTime()} of the last read that returned data (or of creation). */
