@@ -2,6 +2,7 @@ package org.kemari.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.List;
 import org.kemari.cli.CliException;
@@ -40,6 +41,7 @@ public final class Bench {
     }
 
     private ExitCode runAll(Path dir) {
+        report.loadBefore = loadAverage();
         PauseBench pause = new PauseBench();
         measure("guest pause vs memcpy, scaling", () -> {
             pause.run(plan);
@@ -47,7 +49,7 @@ public final class Bench {
             report.scaling.addAll(pause.scaling);
             report.pause.addAll(List.of(pause.pauseVsDirty, pause.memcpyVsDirty));
         }, "guest pause per epoch, D=16/256/4096", "<= 1.5x memcpy");
-        measure("epochs per second", () -> report.targets.add(EpochRateBench.run(plan)),
+        measure("epochs per second", () -> report.targets.addAll(EpochRateBench.run(plan)),
                 EpochRateBench.NAME, ">= 1000/s");
         OutputCommitBench commit = new OutputCommitBench();
         measure("io guest through event-tap", () -> {
@@ -64,8 +66,10 @@ public final class Bench {
         measure("dirty-bitmap harvest", () -> report.targets.add(HarvestBench.run(plan)), HarvestBench.NAME, ">= 100x");
         measure("failover with the real daemons", () -> report.targets.add(FailoverBench.run(plan)),
                 FailoverBench.NAME, "<= heartbeat timeout + 50 ms");
+        report.loadAfter = loadAverage();
         out.println("kemari bench" + (plan.quick() ? " --quick" : "") + ": " + Runtime.getRuntime().availableProcessors()
-                + " cpus, Java " + System.getProperty("java.version") + ", simulator backend, loopback TCP");
+                + " cpus, Java " + System.getProperty("java.version") + ", simulator backend, loopback TCP; load average "
+                + Format.number(report.loadBefore) + " before, " + Format.number(report.loadAfter) + " after");
         report.printTable(out);
         try {
             report.write(dir, plan.quick());
@@ -75,6 +79,11 @@ public final class Bench {
         out.println();
         out.println("kemari bench: wrote " + dir.resolve(Report.JSON) + " and " + dir.resolve(Report.SVG));
         return failed ? ExitCode.FAILURE : ExitCode.OK;
+    }
+
+    /** The machine's 1-minute load average: figures taken on a busy machine are worse, and the report says so. */
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private interface Step {

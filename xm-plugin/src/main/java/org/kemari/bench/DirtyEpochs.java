@@ -51,6 +51,7 @@ final class DirtyEpochs implements AutoCloseable {
     /** Per-epoch figures over {@code reps} measured epochs after {@code warmup} unmeasured ones. */
     Result measure(int warmup, int reps) throws Exception {
         Samples pause = new Samples();
+        Samples sync = new Samples();
         long pages = 0;
         long bytes = 0;
         for (int r = -warmup; r < reps; r++) {
@@ -61,15 +62,18 @@ final class DirtyEpochs implements AutoCloseable {
                 hv.unpause(domid);
             }
             SenderStats before = pair.stats();
+            long t0 = System.nanoTime();
             pair.sync();
+            long t = System.nanoTime() - t0;
             SenderStats after = pair.stats();
             if (r >= 0) {
+                sync.add(t);
                 pause.add(after.lastPause().toNanos());
                 pages += after.pages() - before.pages();
                 bytes += after.bytes() - before.bytes();
             }
         }
-        return new Result(workingSet, guestMiB, pause, (double) pages / reps, (double) bytes / reps);
+        return new Result(workingSet, guestMiB, pause, sync, (double) pages / reps, (double) bytes / reps);
     }
 
     @Override
@@ -79,9 +83,10 @@ final class DirtyEpochs implements AutoCloseable {
     }
 
     /**
+     * @param sync          request to ACK of each epoch, one at a time
      * @param pagesPerEpoch mean pages each epoch carried (working-set pages written plus the info page)
      * @param wireBytes     mean stream bytes per epoch (all encodings offered)
      */
-    record Result(int workingSet, long guestMiB, Samples pause, double pagesPerEpoch, double wireBytes) {
+    record Result(int workingSet, long guestMiB, Samples pause, Samples sync, double pagesPerEpoch, double wireBytes) {
     }
 }

@@ -6,6 +6,10 @@ import java.time.Duration;
  * How long and how often to measure. The full run is what docs/benchmarks.md reports; the
  * quick run (CI smoke test) measures everything the same way, only shorter and on a coarser
  * scaling grid, and skips the multi-process failover.
+ *
+ * <p>Guest-size scaling stops at 2 GiB: the initial synchronisation reads every page of the
+ * guest, which makes the simulator populate all of it on the primary and again on the
+ * replica (2 × guest size of direct memory in this one JVM); 8 GiB would need 16 GiB of it.
  */
 record Plan(boolean quick, Duration window, int warmupEpochs, int epochs, long[] dirtyScale, long[] guestScaleMiB,
             long rawTcpBytes, int failoverRuns) {

@@ -18,6 +18,8 @@ final class Report {
     final List<Series> throughput = new ArrayList<>();
     final List<Series> pause = new ArrayList<>();
     Samples commitLatency;
+    double loadBefore = Double.NaN;
+    double loadAfter = Double.NaN;
 
     void printTable(PrintStream out) {
         out.println(table(targets));
@@ -56,6 +58,8 @@ final class Report {
         sb.append("  \"quick\": ").append(quick).append(",\n");
         sb.append("  \"cpus\": ").append(Runtime.getRuntime().availableProcessors()).append(",\n");
         sb.append("  \"java\": ").append(Format.jsonString(System.getProperty("java.version"))).append(",\n");
+        sb.append("  \"load_average\": [").append(Format.json(loadBefore)).append(", ").append(Format.json(loadAfter))
+                .append("],\n");
         sb.append("  \"targets\": ").append(metrics(targets)).append(",\n");
         sb.append("  \"scaling\": ").append(metrics(scaling)).append(",\n");
         List<Series> all = new ArrayList<>(throughput);
