@@ -33,6 +33,8 @@ import org.kemari.xen.sim.SimHost;
  */
 final class IoGuestRun implements AutoCloseable {
     private final SimHost host = new SimHost();
+    private final Hypervisor hv = host.open();
+    private final int domid;
     private final Path image;
     private final CheckerServer checker;
     private final TcpPacketLink link;
@@ -42,8 +44,7 @@ final class IoGuestRun implements AutoCloseable {
     private final DeviceBackends backends;
 
     IoGuestRun(IoGuestConfig config, boolean protect, Duration maxInterval) throws IOException {
-        Hypervisor hv = host.open();
-        int domid = GuestDevices.boot(host, config);
+        domid = GuestDevices.boot(host, config);
         image = Files.createTempFile("kemari-bench-", ".img");
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
             f.setLength(config.imageBytes());
@@ -113,12 +114,14 @@ final class IoGuestRun implements AutoCloseable {
                 after.bytes() - before.bytes());
     }
 
+    /** Guest first, then the releases in flight, then the backends they would call. */
     @Override
     public void close() throws IOException {
-        backends.close();
+        hv.pause(domid);
         if (gate != null) {
             gate.close();
         }
+        backends.close();
         if (pair != null) {
             pair.close();
         }
