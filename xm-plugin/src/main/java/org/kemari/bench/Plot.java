@@ -36,6 +36,10 @@ final class Plot {
         return svg.append("</svg>\n").toString();
     }
 
+    /**
+     * Logarithmic bins from the fastest to the slowest write: a few scheduling outliers tens of
+     * milliseconds long would otherwise squeeze the whole body of the distribution into one bar.
+     */
     private void histogram(int x0) {
         title(x0, "output-commit latency (" + (latency == null ? 0 : latency.count()) + " writes)");
         if (latency == null || latency.count() == 0) {
@@ -43,25 +47,34 @@ final class Plot {
             return;
         }
         long[] v = latency.sorted();
-        double hi = v[Math.min(v.length - 1, (int) Math.ceil(v.length * 0.999))] / 1e6;
+        double lo = v[0] / 1e6;
+        double hi = Math.max(v[v.length - 1] / 1e6, lo * 1.01);
         int bins = 30;
         int[] counts = new int[bins];
         for (long ns : v) {
-            counts[Math.min(bins - 1, (int) (ns / 1e6 / hi * bins))]++;
+            counts[Math.min(bins - 1, (int) (Math.log(ns / 1e6 / lo) / Math.log(hi / lo) * bins))]++;
         }
         int max = 1;
         for (int c : counts) {
             max = Math.max(max, c);
         }
-        Axis x = new Axis(0, hi, false, x0 + LEFT, x0 + W - 15);
+        Axis x = new Axis(lo, hi, true, x0 + LEFT, x0 + W - 15);
         Axis y = new Axis(0, max, false, H - BOTTOM, TOP);
         for (int b = 0; b < bins; b++) {
-            double from = x.at(hi * b / bins);
-            double to = x.at(hi * (b + 1) / bins);
+            double from = x.at(x.tick((double) b / bins));
+            double to = x.at(x.tick((double) (b + 1) / bins));
             svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>\n",
                     from, y.at(counts[b]), Math.max(0.5, to - from - 1), y.at(0) - y.at(counts[b]), COLOURS[0]));
         }
-        axes(x, y, "ms (notify -> released)", "writes");
+        for (double[] mark : new double[][] {{OutputCommitBench.P50.limit(), 0}, {OutputCommitBench.P99.limit(), 1}}) {
+            if (mark[0] > lo && mark[0] < hi) {
+                double px = x.at(mark[0]);
+                svg.append(String.format(Locale.ROOT, "<path d=\"M%.1f %.1f L%.1f %.1f\" stroke=\"%s\" stroke-dasharray=\"4 3\"/>\n",
+                        px, y.from, px, y.to, COLOURS[1]));
+                text((int) px + 3, TOP + 12 + 12 * (int) mark[1], (mark[1] == 0 ? "p50" : "p99") + " target", "start");
+            }
+        }
+        axes(x, y, "ms, notify -> released (log)", "writes");
     }
 
     private void curves(int x0, String heading, List<Series> series) {
