@@ -202,8 +202,10 @@ public final class WitnessLease {
                 return false;
             }
             byte[] bytes = next.line().getBytes(StandardCharsets.US_ASCII);
-            ch.truncate(0);
+            // new line first, then cut the old tail: a crash in between leaves a readable first line,
+            // never the empty file that reads as "no lease" and would let a contender in at once
             ch.write(ByteBuffer.wrap(bytes), 0);
+            ch.truncate(bytes.length);
             ch.force(true);
             if (next.owner().equals(self)) {
                 generation = next.generation();
@@ -226,7 +228,9 @@ public final class WitnessLease {
         if (text.isEmpty()) {
             return null;
         }
-        Matcher m = LINE.matcher(text);
+        // only the first line counts: after it may be the tail of a longer line an update was cutting off
+        int newline = text.indexOf('\n');
+        Matcher m = LINE.matcher(newline < 0 ? text : text.substring(0, newline + 1));
         if (!m.matches()) {
             throw new IllegalStateException("witness " + file + ": not a kemari lease file (first bytes: '"
                     + text.substring(0, Math.min(40, text.length())).strip() + "')");

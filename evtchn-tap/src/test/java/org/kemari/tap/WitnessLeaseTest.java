@@ -25,6 +25,21 @@ class WitnessLeaseTest {
         now.addAndGet(d.toNanos());
     }
 
+    /** Found by the torture run: a SIGKILL between truncating and rewriting left an empty, "free" lease. */
+    @Test
+    void anUpdateCutShortBeforeTheOldTailWasRemovedStillReadsAsTheNewLease() throws Exception {
+        WitnessLease a = lease("hostA");
+        a.claimIfFree();
+        Path file = dir.resolve("pair.lease");
+        String longer = "kemari-lease v1 owner=hostA generation=1 counter=123456\n";
+        String shorter = "kemari-lease v1 owner=none generation=1 counter=7\n";
+        Files.writeString(file, shorter + longer.substring(shorter.length()));
+
+        assertThat(lease("hostB").read()).isEqualTo(new WitnessLease.Record("none", 1, 7));
+        assertThat(lease("hostB").claimIfFree()).isTrue();
+        assertThat(Files.readString(file)).isEqualTo("kemari-lease v1 owner=hostB generation=2 counter=0\n");
+    }
+
     @Test
     void firstClaimantHoldsAndOthersCannotClaim() {
         WitnessLease a = lease("hostA");
