@@ -50,6 +50,8 @@ public final class EpochReceiver implements AutoCloseable {
     private final Thread reader;
     private final ActivityChannel in;
     private volatile boolean silent;
+    /** The reader is working on what it read (replica creation, applying an epoch), not waiting for the primary. */
+    private volatile boolean busy;
     private volatile boolean closing;
     private volatile int replicaDomid = -1;
     private volatile long lastCommitted;
@@ -115,6 +117,7 @@ public final class EpochReceiver implements AutoCloseable {
         try {
             StreamHeader primary = StreamHeader.decode(RecordReader.readHeader(in), Role.PRIMARY);
             int accepted = Features.accept(primary.features(), config.features());
+            busy = true;
             replica = createReplica(primary);
             outbox.header(primary.answer(accepted));
             answered = true;
@@ -122,11 +125,14 @@ public final class EpochReceiver implements AutoCloseable {
             records = new RecordReader(in, StreamHeader.SIZE, Math.min(config.maxRecord(), primary.maxRecord()));
             while (true) {
                 Record r;
+                in.touch();
+                busy = false;
                 try {
                     r = records.next();
                 } catch (StreamException e) {
                     throw assembler.locate(e);
                 }
+                busy = true;
                 switch (assembler.accept(r)) {
                     case COMMIT -> commit(assembler, replica);
                     case END -> {
@@ -228,7 +234,9 @@ public final class EpochReceiver implements AutoCloseable {
 
     private void tick() {
         long now = System.nanoTime();
-        if (now - in.lastReadNanos() > config.primaryTimeout().toNanos()) {
+        // silence counts only while we wait for the primary: a slow replica update here (a cold
+        // JVM applying the first full epoch on a loaded host) is not the primary going quiet
+        if (!busy && now - in.lastReadNanos() > config.primaryTimeout().toNanos()) {
             silent = true;
             closeLink();
             return;
