@@ -6,21 +6,33 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 
-/** The files of the demo's pair: config, pre-shared key, witness, shared disk, per-role state and logs. */
-record DemoPair(Path dir) {
-    static final String NAME = "demo";
+/**
+ * The files of a pair of simulated hosts on one machine (the demo's, the torture runs'): config,
+ * pre-shared key, witness, shared disk, per-role state and logs. The primary may be given its own
+ * view of the secondary's address, so that a fault-injecting proxy can sit on the link.
+ */
+public record DemoPair(Path dir) {
+    public static final String NAME = "demo";
     static final long DISK_BYTES = 16L << 20;
 
-    static DemoPair write(Path dir, int primaryPort, int secondaryPort, InetSocketAddress checker) throws IOException {
+    public static DemoPair write(Path dir, int primaryPort, int secondaryPort, InetSocketAddress checker) throws IOException {
+        return write(dir, primaryPort, secondaryPort, secondaryPort, checker);
+    }
+
+    /** @param secondaryRoute the port the primary connects to reach the secondary (a proxy's, or secondaryPort) */
+    public static DemoPair write(Path dir, int primaryPort, int secondaryPort, int secondaryRoute, InetSocketAddress checker)
+            throws IOException {
         DemoPair p = new DemoPair(dir);
         Path psk = dir.resolve("demo.psk");
-        Files.write(psk, Demo.randomKey());
+        Files.write(psk, randomKey());
         Files.setPosixFilePermissions(psk, PosixFilePermissions.fromString("rw-------"));
         try (RandomAccessFile f = new RandomAccessFile(p.disk().toFile(), "rw")) {
             f.setLength(DISK_BYTES);
         }
-        Files.writeString(p.config(), """
+        Files.createDirectories(p.witnessDir());
+        String template = """
                 # written by kemari demo: a pair of simulated hosts on this machine
                 pair: %s
                 domain: demo-guest
@@ -45,32 +57,61 @@ record DemoPair(Path dir) {
                 devices:
                   disk: %s
                   net: %s:%d
-                """.formatted(NAME, primaryPort, secondaryPort, dir.resolve("demo.lease"), p.disk(),
+                """;
+        Files.writeString(p.config(), template.formatted(NAME, primaryPort, secondaryPort, p.lease(), p.disk(),
                 checker.getHostString(), checker.getPort()));
+        if (secondaryRoute != secondaryPort) {
+            Files.writeString(p.primaryConfig(), template.formatted(NAME, primaryPort, secondaryRoute, p.lease(), p.disk(),
+                    checker.getHostString(), checker.getPort()));
+        }
         return p;
     }
 
-    Path config() {
+    private static byte[] randomKey() {
+        byte[] k = new byte[32];
+        new SecureRandom().nextBytes(k);
+        return k;
+    }
+
+    public Path config() {
         return dir.resolve("demo.yaml");
     }
 
-    Path disk() {
+    /** The config a role's daemon reads: the primary's own view of the link if one was written. */
+    public Path config(String role) {
+        return role.equals("primary") && Files.exists(primaryConfig()) ? primaryConfig() : config();
+    }
+
+    private Path primaryConfig() {
+        return dir.resolve("demo-primary-view.yaml");
+    }
+
+    public Path disk() {
         return dir.resolve("shared-disk.img");
     }
 
-    Path stateDir(String role) {
+    /** The witness lease lives alone in this directory, so a test can take the storage away. */
+    public Path witnessDir() {
+        return dir.resolve("witness");
+    }
+
+    public Path lease() {
+        return witnessDir().resolve("demo.lease");
+    }
+
+    public Path stateDir(String role) {
         return dir.resolve(role);
     }
 
-    Path primaryState() {
+    public Path primaryState() {
         return stateDir("primary");
     }
 
-    Path secondaryState() {
+    public Path secondaryState() {
         return stateDir("secondary");
     }
 
-    Path log(String role) {
+    public Path log(String role) {
         return dir.resolve(role + ".log");
     }
 }

@@ -1,0 +1,53 @@
+package org.kemari.torture;
+
+import java.util.List;
+
+/**
+ * The crash points placed in the primary's code (org.kemari.xen.Crashpoint), with the visit at
+ * which a round arms each: steady-state points are hit once per epoch, ACK or release, so a
+ * later visit crashes a protected pair mid-stream; initial-sync points crash before protection.
+ * docs/reliability.md describes each.
+ */
+public enum PrimaryCrashPoint {
+    MID_PRECOPY("sync.mid-precopy", false, 2),
+    BEFORE_EPOCH1("sync.before-epoch1", false, 1),
+    BEFORE_HARVEST("sender.before-harvest", true, 40),
+    PAUSED("sender.paused", true, 40),
+    AFTER_UNPAUSE("sender.after-unpause", true, 40),
+    MID_TRANSMIT("sender.mid-transmit", true, 40),
+    ACKED("sender.acked", true, 40),
+    BEFORE_RELEASE("tap.before-release", true, 500),
+    MID_RELEASE("tap.mid-release", true, 500);
+
+    private final String point;
+    private final boolean protectedPair;
+    private final int defaultVisit;
+
+    PrimaryCrashPoint(String point, boolean protectedPair, int defaultVisit) {
+        this.point = point;
+        this.protectedPair = protectedPair;
+        this.defaultVisit = defaultVisit;
+    }
+
+    /** The name {@code -Dkemari.crashpoint} takes. */
+    public String point() {
+        return point;
+    }
+
+    /** True if the pair is protected when the point is reached (a replica exists to fail over to). */
+    public boolean protectedPair() {
+        return protectedPair;
+    }
+
+    public int defaultVisit() {
+        return defaultVisit;
+    }
+
+    public String jvmOption(int visit) {
+        return "-Dkemari.crashpoint=" + point + ":" + visit;
+    }
+
+    public static List<PrimaryCrashPoint> steadyState() {
+        return List.of(values()).stream().filter(PrimaryCrashPoint::protectedPair).toList();
+    }
+}
