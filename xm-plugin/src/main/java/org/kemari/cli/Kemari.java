@@ -40,7 +40,8 @@ public final class Kemari {
         this.engine = engine;
         this.console = console;
         for (Verb v : List.of(new ProtectVerb(), new ReceiveVerb(), new StatusVerb(), new FailoverVerb(),
-                new UnprotectVerb(), EngineVerb.demo(), EngineVerb.bench(), new ConfigVerb(), new VersionVerb())) {
+                new UnprotectVerb(), EngineVerb.demo(), EngineVerb.bench(), new TortureVerb(), new ConfigVerb(),
+                new VersionVerb())) {
             verbs.put(v.name(), v);
         }
     }

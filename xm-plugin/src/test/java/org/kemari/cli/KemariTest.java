@@ -21,7 +21,7 @@ import org.kemari.xen.Hypervisors;
 class KemariTest {
     static final Path EXAMPLE = Path.of("../docs/example-pair.yaml");
     static final List<String> VERBS = List.of("protect", "receive", "status", "failover", "unprotect", "demo",
-            "bench", "config", "version");
+            "bench", "torture", "config", "version");
 
     @TempDir
     Path dir;
