@@ -48,7 +48,7 @@ final class TortureVerb implements Verb {
             List<KillRound.Result> failed = new Campaign(in.out(), seed).run(rounds);
             return failed.isEmpty() ? ExitCode.OK : ExitCode.FAILURE;
         } catch (IOException e) {
-            throw new CliException(ExitCode.FAILURE, "torture: " + e.getMessage(), e);
+            throw new CliException(ExitCode.FAILURE, e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCode.FAILURE;
@@ -67,7 +67,7 @@ final class TortureVerb implements Verb {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new CliException(ExitCode.USAGE, "torture: --" + option + " '" + v + "': expected a whole number from "
+            throw new CliException(ExitCode.USAGE, "--" + option + " '" + v + "': expected a whole number from "
                     + min + " to " + max);
         }
     }
