@@ -1,7 +1,5 @@
 package org.kemari.torture;
 
-import java.util.List;
-
 /**
  * The crash points placed in the primary's code (org.kemari.xen.Crashpoint), with the visit at
  * which a round arms each: steady-state points are hit once per epoch, ACK or release, so a
@@ -45,9 +43,5 @@ public enum PrimaryCrashPoint {
 
     public String jvmOption(int visit) {
         return "-Dkemari.crashpoint=" + point + ":" + visit;
-    }
-
-    public static List<PrimaryCrashPoint> steadyState() {
-        return List.of(values()).stream().filter(PrimaryCrashPoint::protectedPair).toList();
     }
 }
