@@ -97,6 +97,9 @@ public final class Bench {
         try {
             step.run();
         } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             failed = true;
             String why = "FAILED: " + e;
             log.println("kemari bench: " + what + ": " + why);

@@ -5,6 +5,8 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
 import org.kemari.check.CheckerServer;
@@ -33,46 +35,57 @@ import org.kemari.xen.sim.SimHost;
  */
 final class IoGuestRun implements AutoCloseable {
     private final SimHost host = new SimHost();
-    private final Hypervisor hv = host.open();
-    private final int domid;
-    private final Path image;
-    private final CheckerServer checker;
-    private final TcpPacketLink link;
-    private final SimPair pair;
-    private final TapGate gate;
-    private final TimedBackend block;
-    private final DeviceBackends backends;
+    /** What is open, closed in reverse order: guest paused, releases stopped, backends, pair, the rest. */
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private SimPair pair;
+    private TimedBackend block;
+    private DeviceBackends backends;
 
     IoGuestRun(IoGuestConfig config, boolean protect, Duration maxInterval) throws IOException {
-        domid = GuestDevices.boot(host, config);
-        image = Files.createTempFile("kemari-bench-", ".img");
+        opened.push(host);
+        try {
+            start(config, protect, maxInterval);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private void start(IoGuestConfig config, boolean protect, Duration maxInterval) throws IOException {
+        Hypervisor hv = host.open();
+        int domid = GuestDevices.boot(host, config);
+        Path image = Files.createTempFile("kemari-bench-", ".img");
+        opened.push(() -> Files.deleteIfExists(image));
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
             f.setLength(config.imageBytes());
         }
-        checker = new CheckerServer();
-        link = new TcpPacketLink(checker.address());
+        CheckerServer checker = new CheckerServer();
+        opened.push(checker);
+        TcpPacketLink link = new TcpPacketLink(checker.address());
+        opened.push(link);
         TimedBackend[] blockSeen = new TimedBackend[1];
         GateFactory gates;
+        TapGate gate = null;
         if (protect) {
             TapBarrier barrier = new TapBarrier();
             EventTap tap = new EventTap(barrier, SyncMode.EVENT, EnumSet.allOf(RequestKind.DeviceClass.class),
                     () -> true, System::nanoTime);
-            gate = new TapGate(tap);
             pair = new SimPair(hv, domid, Features.ALL,
                     epoch -> List.of(new OpaqueRecord(OpaqueRecord.Kind.EVENT_TAP_LOG, tap.heldLog().encode())), maxInterval);
+            opened.push(pair);
             barrier.protectWith(pair.sender());
+            TapGate tapGate = new TapGate(tap);
+            gate = tapGate;
             gates = (device, backend) -> {
                 TimedBackend timed = timed(device, backend, blockSeen);
-                gate.attach(timed, device == GateFactory.Device.BLOCK ? RequestKind.DeviceClass.BLOCK
+                tapGate.attach(timed, device == GateFactory.Device.BLOCK ? RequestKind.DeviceClass.BLOCK
                         : RequestKind.DeviceClass.NET);
                 return published -> {
                     timed.notified();
-                    gate.requestsPublished(timed);
+                    tapGate.requestsPublished(timed);
                 };
             };
         } else {
-            gate = null;
-            pair = null;
             gates = (device, backend) -> {
                 TimedBackend timed = timed(device, backend, blockSeen);
                 return published -> {
@@ -82,6 +95,11 @@ final class IoGuestRun implements AutoCloseable {
             };
         }
         backends = DeviceBackends.connect(hv, domid, image, link, gates);
+        opened.push(backends);
+        if (gate != null) {
+            opened.push(gate);
+        }
+        opened.push(() -> hv.pause(domid));
         block = blockSeen[0];
     }
 
@@ -114,21 +132,21 @@ final class IoGuestRun implements AutoCloseable {
                 after.bytes() - before.bytes());
     }
 
-    /** Guest first, then the releases in flight, then the backends they would call. */
     @Override
     public void close() throws IOException {
-        hv.pause(domid);
-        if (gate != null) {
-            gate.close();
+        IOException first = null;
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = new IOException("closing the io guest bench: " + e.getMessage(), e);
+                }
+            }
         }
-        backends.close();
-        if (pair != null) {
-            pair.close();
+        if (first != null) {
+            throw first;
         }
-        link.close();
-        checker.close();
-        host.close();
-        Files.deleteIfExists(image);
     }
 
     /**

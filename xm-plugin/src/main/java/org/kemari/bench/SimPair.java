@@ -48,8 +48,13 @@ final class SimPair implements AutoCloseable {
         if (contributor != null) {
             sender.addContributor(contributor);
         }
-        receiver.start();
-        sender.start();
+        try {
+            receiver.start();
+            sender.start();
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     EpochSender sender() {

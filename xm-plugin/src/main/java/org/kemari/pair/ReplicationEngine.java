@@ -24,7 +24,7 @@ import org.kemari.xen.Hypervisor;
 import org.kemari.xen.sim.GuestSpec;
 import org.kemari.xen.sim.SimHost;
 
-/** The replication engine behind `kemari protect`, `receive`, `failover` and `demo`. */
+/** The replication engine behind `kemari protect`, `receive`, `failover`, `demo` and `bench`. */
 public final class ReplicationEngine implements Engine {
 
     @Override
