@@ -2,9 +2,11 @@ package org.kemari.xen;
 
 /**
  * Deterministic crashes for fault-injection runs (docs/reliability.md lists every point). A JVM
- * started with {@code -Dkemari.crashpoint=<name>[:<n>]} kills itself with SIGKILL the n-th time
- * (default the first) it reaches the point called {@code name}: no shutdown hooks, no END
- * record, nothing flushed — exactly what a power cut or {@code kill -9} leaves behind.
+ * started with {@code -Dkemari.crashpoint=<name>[:<n>][@<after>]} kills itself with SIGKILL the
+ * n-th time (default the first) it reaches the point called {@code name}, counting only visits
+ * once point {@code after} has been reached (so "the 10th epoch after the first ACK" does not
+ * depend on how long the initial sync took): no shutdown hooks, no END record, nothing flushed —
+ * exactly what a power cut or {@code kill -9} leaves behind.
  *
  * <p>The property is read once; with it unset {@link #reach} is a comparison against a null
  * constant, so the points can stay in production code.
@@ -12,10 +14,16 @@ package org.kemari.xen;
 public final class Crashpoint {
     private static final String ARMED;
     private static final long NTH;
+    private static final String AFTER;
+    private static volatile boolean counting;
     private static long reached;
 
     static {
-        String spec = System.getProperty("kemari.crashpoint");
+        String full = System.getProperty("kemari.crashpoint");
+        int at = full == null ? -1 : full.indexOf('@');
+        AFTER = at < 0 ? null : full.substring(at + 1);
+        counting = AFTER == null;
+        String spec = at < 0 ? full : full.substring(0, at);
         if (spec == null || spec.isBlank()) {
             ARMED = null;
             NTH = 0;
@@ -47,7 +55,13 @@ public final class Crashpoint {
 
     /** Crashes the process here if {@code name} is the armed point and this is its n-th visit. */
     public static void reach(String name) {
-        if (ARMED == null || !ARMED.equals(name)) {
+        if (ARMED == null) {
+            return;
+        }
+        if (!counting && name.equals(AFTER)) {
+            counting = true;
+        }
+        if (!counting || !ARMED.equals(name)) {
             return;
         }
         synchronized (Crashpoint.class) {
