@@ -3,6 +3,7 @@ package org.kemari.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.kemari.cli.CliException;
@@ -36,6 +37,13 @@ public final class Bench {
 
     public static ExitCode run(Invocation in) {
         Path dir = Path.of(in.line().getOptionValue(OUT, DEFAULT_OUT));
+        try {
+            // before minutes of measuring, not after
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.USAGE, "--out " + dir + ": cannot create the directory ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+        }
         Bench b = new Bench(in.out(), in.err(), in.has(QUICK) ? Plan.quickRun() : Plan.fullRun());
         return b.runAll(dir);
     }
@@ -74,7 +82,7 @@ public final class Bench {
         try {
             report.write(dir, plan.quick());
         } catch (IOException e) {
-            throw new CliException(ExitCode.FAILURE, "bench: cannot write results to " + dir + ": " + e.getMessage(), e);
+            throw new CliException(ExitCode.FAILURE, "cannot write results to " + dir + ": " + e.getMessage(), e);
         }
         out.println();
         out.println("kemari bench: wrote " + dir.resolve(Report.JSON) + " and " + dir.resolve(Report.SVG));
