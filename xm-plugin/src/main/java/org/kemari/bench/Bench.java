@@ -56,6 +56,7 @@ public final class Bench {
             report.targets.addAll(pause.metrics);
             report.scaling.addAll(pause.scaling);
             report.pause.addAll(List.of(pause.pauseVsDirty, pause.memcpyVsDirty));
+            report.unplotted.addAll(List.of(pause.wireVsDirty, pause.pauseVsSize, pause.harvestVsSize));
         }, "guest pause per epoch, D=16/256/4096", "<= 1.5x memcpy");
         measure("epochs per second", () -> report.targets.addAll(EpochRateBench.run(plan)),
                 EpochRateBench.NAME, ">= 1000/s");

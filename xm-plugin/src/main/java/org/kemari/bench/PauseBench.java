@@ -19,6 +19,7 @@ final class PauseBench {
     final Series memcpyVsDirty = new Series("memcpy of the same pages", "dirty pages per epoch", "ms");
     final Series wireVsDirty = new Series("wire KiB per epoch", "dirty pages per epoch", "KiB");
     final Series pauseVsSize = new Series("guest pause (p50), 256 dirty", "guest MiB", "ms");
+    final Series harvestVsSize = new Series("log-dirty clean + collect (p50), 256 dirty", "guest MiB", "ms");
 
     void run(Plan plan) throws Exception {
         for (long d : plan.dirtyScale()) {
@@ -38,6 +39,13 @@ final class PauseBench {
             scaling.add(Metric.info("scaling: pause p50, D=" + d, pause / 1e6, "ms", how));
             scaling.add(Metric.info("scaling: wire bytes/epoch, D=" + d, r.wireBytes(), "B", String.format(Locale.ROOT,
                     "%.3f of the dirty bytes (all encodings offered)", r.wireBytes() / (r.pagesPerEpoch() * 4096))));
+        }
+        for (long mib : plan.harvestScaleMiB()) {
+            Samples h = HarvestScaling.measure(mib, (int) SIZE_SCALE_DIRTY, plan.epochs());
+            harvestVsSize.add(mib, h.median() / 1e6);
+            scaling.add(Metric.info("scaling: log-dirty clean + collect, " + mib + " MiB guest, D=" + SIZE_SCALE_DIRTY,
+                    h.median() / 1e6, "ms", String.format(Locale.ROOT, "guest paused, no replication; p99 %.3f ms, %d reps",
+                            h.quantile(0.99) / 1e6, h.count())));
         }
         for (long mib : plan.guestScaleMiB()) {
             DirtyEpochs.Result r = measure(mib, SIZE_SCALE_DIRTY, plan);

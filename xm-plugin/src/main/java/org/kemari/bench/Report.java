@@ -17,6 +17,8 @@ final class Report {
     final List<Metric> scaling = new ArrayList<>();
     final List<Series> throughput = new ArrayList<>();
     final List<Series> pause = new ArrayList<>();
+    /** Series for the JSON only: their x axis (guest size) fits none of the plot's panels. */
+    final List<Series> unplotted = new ArrayList<>();
     Samples commitLatency;
     double loadBefore = Double.NaN;
     double loadAfter = Double.NaN;
@@ -64,6 +66,7 @@ final class Report {
         sb.append("  \"scaling\": ").append(metrics(scaling)).append(",\n");
         List<Series> all = new ArrayList<>(throughput);
         all.addAll(pause);
+        all.addAll(unplotted);
         sb.append("  \"series\": [");
         for (int i = 0; i < all.size(); i++) {
             Series s = all.get(i);

@@ -41,7 +41,7 @@ class BenchSmokeTest {
                 "guest pause per epoch, D=16", "guest pause per epoch, D=4096", "epochs per second",
                 "output-commit latency p99", "protected sequential 4 KiB write throughput", "wire bytes / dirty bytes",
                 "replication throughput", "dirty-bitmap harvest", "failover", "scaling: pause p50, D=256",
-                "scaling: pause p50, 256 MiB guest");
+                "scaling: pause p50, 256 MiB guest", "scaling: log-dirty clean + collect, 8192 MiB guest");
 
         String json = Files.readString(dir.resolve("results.json"));
         Matcher m = TARGET_ROW.matcher(json);
