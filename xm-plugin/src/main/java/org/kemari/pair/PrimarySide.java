@@ -97,7 +97,7 @@ final class PrimarySide {
         try {
             link = Transport.connect(PairTransport.address(pair.secondary()), PairTransport.of(pair.security()));
         } catch (IOException e) {
-            phase.report(barrier.protectedNow() ? PairPhase.PROTECTED : PairPhase.DEGRADED, 0);
+            phase.report(unlessStalled(barrier.protectedNow() ? PairPhase.PROTECTED : PairPhase.DEGRADED), 0);
             log.println("kemari: protect: " + pair.name() + ": secondary " + pair.secondary().host() + ":"
                     + pair.secondary().port() + " unreachable (" + e.getMessage() + "); running UNPROTECTED");
             return;
@@ -127,19 +127,27 @@ final class PrimarySide {
             barrier.protectWith(sender);
             log.println("kemari: protect: " + pair.name() + ": protected from " + first);
             while (sender.failure() == null && !phase.stopRequested() && !fenced) {
-                phase.report(PairPhase.PROTECTED, sender.lastDurable().number());
+                phase.report(unlessStalled(PairPhase.PROTECTED), sender.lastDurable().number());
                 phase.awaitStop(Duration.ofMillis(100));
             }
             barrier.protectWith(null);
             if (sender.failure() != null && !fenced) {
-                phase.report(PairPhase.DEGRADED, sender.lastDurable().number());
+                phase.report(unlessStalled(PairPhase.DEGRADED), sender.lastDurable().number());
                 log.println("kemari: protect: " + pair.name() + ": secondary lost; running UNPROTECTED (degraded) until it returns");
             }
         } catch (IOException | RuntimeException e) {
             barrier.protectWith(null);
-            phase.report(PairPhase.DEGRADED, 0);
+            phase.report(unlessStalled(PairPhase.DEGRADED), 0);
             log.println("kemari: protect: " + pair.name() + ": replication failed: " + e.getMessage() + "; running UNPROTECTED");
         }
+    }
+
+    /**
+     * While the lease is lapsed output is held whatever the link does, so status must say
+     * stalled; the replication loop's periodic reports would otherwise overwrite it.
+     */
+    private PairPhase unlessStalled(PairPhase p) {
+        return witness.isValid() ? p : PairPhase.STALLED;
     }
 
     private Thread renewer(EventTap tap) {
