@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.kemari.ft.receive.EpochReceiver;
@@ -111,6 +116,89 @@ class RejectionTest {
         assertThat(o.lastCommitted()).isEqualTo(new EpochId(1));
         assertThat(o.replicaValid()).isTrue();
         return o;
+    }
+
+    /**
+     * Random damage to a real epoch 2 (a flipped byte, a record dropped, duplicated, swapped with
+     * another, its length rewritten, the stream cut), then the primary goes away. Whatever the
+     * receiver made of it, the replica must be exactly at a committed epoch: epoch 1 untouched,
+     * or (if the damage happened to leave a valid epoch, e.g. two page batches swapped) epoch 2.
+     */
+    @RepeatedTest(40)
+    void aDamagedEpochLeavesTheReplicaExactlyAtACommittedEpoch(RepetitionInfo repetition) throws Exception {
+        Random random = new Random(repetition.getCurrentRepetition());
+        CraftedEpoch two = epochTwo().commit(2);
+        String damage;
+        byte[] bytes;
+        List<byte[]> records = split(two);
+        int a = random.nextInt(records.size());
+        int b = random.nextInt(records.size());
+        switch (random.nextInt(6)) {
+            case 0 -> {
+                bytes = two.bytes();
+                int at = random.nextInt(bytes.length);
+                bytes[at] ^= (byte) (1 + random.nextInt(255));
+                damage = "byte " + at + " flipped";
+            }
+            case 1 -> {
+                records.remove(a);
+                bytes = join(records);
+                damage = "record " + a + " dropped";
+            }
+            case 2 -> {
+                records.add(a, records.get(a));
+                bytes = join(records);
+                damage = "record " + a + " duplicated";
+            }
+            case 3 -> {
+                records.set(a, records.set(b, records.get(a)));
+                bytes = join(records);
+                damage = "records " + a + " and " + b + " swapped";
+            }
+            case 4 -> {
+                bytes = two.bytes();
+                int length = random.nextInt();
+                ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(two.offsets().get(a) + 4, length);
+                damage = "record " + a + " length set to " + Integer.toUnsignedString(length);
+            }
+            default -> {
+                bytes = Arrays.copyOf(two.bytes(), random.nextInt(two.bytes().length));
+                damage = "cut at byte " + bytes.length;
+            }
+        }
+        try {
+            send(bytes);
+        } catch (IOException e) {
+            // the receiver may hang up before all of it arrived
+        }
+        links.primary().close();
+        ReceiverOutcome o = rx.outcome().get(10, TimeUnit.SECONDS);
+        GuestState replica = GuestState.of(secondary, rx.replicaDomid());
+        if (o.lastCommitted().number() == 2) {
+            byte[] memory = replica.memory();
+            assertThat(memory[Wire.PAGE_SIZE]).as(damage).isEqualTo((byte) 0x5a);
+            assertThat(Arrays.mismatch(memory, afterEpoch1.memory())).as(damage).isEqualTo(Wire.PAGE_SIZE);
+        } else {
+            assertThat(o.lastCommitted()).as(damage + ": " + o).isEqualTo(new EpochId(1));
+            replica.assertSameAs(afterEpoch1);
+        }
+        assertThat(o.replicaValid()).as(damage).isTrue();
+    }
+
+    private static List<byte[]> split(CraftedEpoch epoch) {
+        byte[] all = epoch.bytes();
+        List<byte[]> records = new ArrayList<>();
+        List<Integer> at = epoch.offsets();
+        for (int i = 0; i < at.size(); i++) {
+            records.add(Arrays.copyOfRange(all, at.get(i), i + 1 < at.size() ? at.get(i + 1) : all.length));
+        }
+        return records;
+    }
+
+    private static byte[] join(List<byte[]> records) {
+        ByteBuffer out = ByteBuffer.allocate(records.stream().mapToInt(r -> r.length).sum());
+        records.forEach(out::put);
+        return out.array();
     }
 
     @Test
