@@ -25,7 +25,8 @@ final class HarvestScaling {
             DirtyBitmap bitmap = new DirtyBitmap(hv.domain(domid).maxGpfn() + 1);
             long[] pfns = new long[dirty + 1];
             Samples s = new Samples();
-            for (int r = -5; r < reps; r++) {
+            // a long warm-up: the first guest size measured would otherwise also time the JIT
+            for (int r = -100; r < reps; r++) {
                 hv.pause(domid);
                 try {
                     host.runSteps(domid, 4L * dirty);
