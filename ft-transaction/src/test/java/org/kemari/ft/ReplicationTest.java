@@ -1,11 +1,14 @@
 package org.kemari.ft;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -108,6 +111,29 @@ class ReplicationTest {
         secondaryHost.runSteps(replica, 500);
         assertThat(secondaryHost.progress(replica, 1)).isEqualTo(primaryHost.progress(dom, 1));
         GuestState.of(secondary, replica).assertSameAs(GuestState.of(primary, dom));
+    }
+
+    /** Found by the slow-secondary torture test: the capture thread died of OutOfMemoryError and the sender hung. */
+    @Test
+    void runningOutOfMemoryWhileCapturingFailsReplicationLoudly() throws Exception {
+        int dom = primaryHost.createGuest(GuestSpec.memtouch("guest").withMemoryMiB(8).withWorkingSetPages(64)
+                .withStepsPerSecond(20_000));
+        LinkPair links = LinkPair.open(TransportConfig.insecure());
+        receiver(links, Features.ALL).start();
+        AtomicBoolean exhausted = new AtomicBoolean();
+        EpochSender tx = sender(dom, links, SenderConfig.defaults())
+                .addContributor(epoch -> {
+                    if (exhausted.get()) {
+                        throw new OutOfMemoryError("Cannot reserve 1048576 bytes of direct buffer memory (test)");
+                    }
+                    return List.of();
+                });
+        tx.start();
+        exhausted.set(true);
+
+        assertThatThrownBy(() -> tx.requestSync().get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+        assertThat(tx.failure()).isNotNull();
+        assertThat(tx.failure().getMessage()).contains("capture failed").contains("direct buffer memory");
     }
 
     /** A one-vcpu guest, paused, brought to exactly {@code steps} steps: the same on any host. */

@@ -366,11 +366,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
                     pendingSyncs = new ArrayList<>();
                     syncRequested = false;
                 }
-                capture.capture(e, extra);
-                Crashpoint.reach("sender.after-unpause");
-                extra = null;
-                lastPause = e.pausedNanos;
-                maxPause = Math.max(maxPause, e.pausedNanos);
+                // chained before the capture, so that a capture that fails fails these requests too
                 for (CompletableFuture<EpochId> f : e.syncRequests) {
                     durability.await(e.epoch).whenComplete((id, t) -> {
                         if (t != null) {
@@ -380,12 +376,18 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
                         }
                     });
                 }
+                capture.capture(e, extra);
+                Crashpoint.reach("sender.after-unpause");
+                extra = null;
+                lastPause = e.pausedNanos;
+                maxPause = Math.max(maxPause, e.pausedNanos);
                 toSend.put(e);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            fail("epoch " + lastCaptured + " capture failed: " + e.getMessage(), e);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // out of memory too: a dead capture thread would hold the guest's output for ever, silently
+            fail("epoch " + lastCaptured + " capture failed: " + e, e);
         }
     }
 
@@ -428,7 +430,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
             fail("sending epoch " + lastWritten + " to " + link.peer() + " failed: " + e.getMessage(), e);
         }
     }
