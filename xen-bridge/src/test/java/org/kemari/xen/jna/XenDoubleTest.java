@@ -209,6 +209,14 @@ class XenDoubleTest {
     }
 
     @Test
+    void unboundPortsAllocatedInTheGuestsTable() {
+        assertThat(hv.allocUnboundPort(G1, 0)).isEqualTo(1);
+        assertThat(hv.allocUnboundPort(G1, 0)).isEqualTo(2);
+        assertThatThrownBy(() -> hv.allocUnboundPort(G1, 9)).isInstanceOf(XenException.class)
+                .hasMessage("xc_evtchn_alloc_unbound(remote dom9)(dom 5): No such process (errno 3 ESRCH)");
+    }
+
+    @Test
     void grantFramesSnapshotRestoreAndMapThroughTheTable() {
         try (GrantTables gt = hv.openGrantTables();
              ForeignMapping ram = hv.map(G1, new long[] {1}, 1, true)) {
