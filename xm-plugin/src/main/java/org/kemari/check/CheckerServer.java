@@ -10,7 +10,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The outside world the protected guest talks to: accepts the network backends' connections
@@ -24,7 +23,8 @@ public final class CheckerServer implements AutoCloseable {
     private final OutputLedger ledger = new OutputLedger();
     private final List<String> malformed = new ArrayList<>();
     private final List<Socket> peers = new ArrayList<>();
-    private final AtomicLong lastAckNanos = new AtomicLong();
+    /** Per connection: when it was accepted and when its first acknowledgement came (0: none yet). */
+    private final List<long[]> connections = new ArrayList<>();
     private final Thread acceptor;
 
     public CheckerServer() throws IOException {
@@ -42,9 +42,19 @@ public final class CheckerServer implements AutoCloseable {
         return ledger;
     }
 
-    /** System.nanoTime() of the newest acknowledgement received, 0 before the first. */
-    public long lastAckNanos() {
-        return lastAckNanos.get();
+    /**
+     * When the first acknowledgement arrived on a connection accepted after {@code since}, or 0.
+     * After a failover this is the replica's first output: the dead primary's last packets may
+     * still arrive after the kill, but on its old connection.
+     */
+    public synchronized long firstAckOnConnectionAcceptedAfter(long since) {
+        long first = 0;
+        for (long[] c : connections) {
+            if (c[0] - since > 0 && c[1] != 0 && (first == 0 || c[1] - first < 0)) {
+                first = c[1];
+            }
+        }
+        return first;
     }
 
     public synchronized List<String> malformed() {
@@ -55,10 +65,12 @@ public final class CheckerServer implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
+                long[] times = {System.nanoTime(), 0};
                 synchronized (this) {
                     peers.add(s);
+                    connections.add(times);
                 }
-                Thread t = new Thread(() -> read(s), "kemari-checker " + s.getRemoteSocketAddress());
+                Thread t = new Thread(() -> read(s, times), "kemari-checker " + s.getRemoteSocketAddress());
                 t.setDaemon(true);
                 t.start();
             } catch (IOException e) {
@@ -67,7 +79,7 @@ public final class CheckerServer implements AutoCloseable {
         }
     }
 
-    private void read(Socket s) {
+    private void read(Socket s, long[] times) {
         try (InputStream raw = s.getInputStream(); DataInputStream in = new DataInputStream(raw)) {
             while (true) {
                 int len = Integer.reverseBytes(in.readInt());
@@ -79,7 +91,12 @@ public final class CheckerServer implements AutoCloseable {
                 in.readFully(packet);
                 try {
                     ledger.record(AckRecord.parse(packet));
-                    lastAckNanos.set(System.nanoTime());
+                    long now = System.nanoTime();
+                    synchronized (this) {
+                        if (times[1] == 0) {
+                            times[1] = now;
+                        }
+                    }
                 } catch (IllegalArgumentException e) {
                     complain(s.getRemoteSocketAddress() + ": " + e.getMessage());
                 }

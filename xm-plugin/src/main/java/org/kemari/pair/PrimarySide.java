@@ -138,7 +138,8 @@ final class PrimarySide {
         } catch (IOException | RuntimeException e) {
             barrier.protectWith(null);
             phase.report(unlessStalled(PairPhase.DEGRADED), 0);
-            log.println("kemari: protect: " + pair.name() + ": replication failed: " + e.getMessage() + "; running UNPROTECTED");
+            log.println("kemari: protect: " + pair.name() + ": replication failed: " + (e.getMessage() != null ? e.getMessage() : e.toString())
+                    + "; running UNPROTECTED");
         }
     }
 

@@ -179,13 +179,16 @@ public final class PairLab implements AutoCloseable {
         }
     }
 
-    /** Waits for an acknowledgement received after {@code since} (System.nanoTime()); returns when it came. */
+    /**
+     * Waits for the first acknowledgement on a connection opened after {@code since}
+     * (System.nanoTime()), i.e. output from a host other than the one that died; returns when it came.
+     */
     public long awaitOutputAfter(long since, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() - deadline < 0) {
-            long last = checker.lastAckNanos();
-            if (last - since > 0) {
-                return last;
+            long first = checker.firstAckOnConnectionAcceptedAfter(since);
+            if (first != 0) {
+                return first;
             }
             Thread.sleep(1);
         }
