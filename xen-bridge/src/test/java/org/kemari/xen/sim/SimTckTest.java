@@ -4,22 +4,15 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Nested;
 import org.kemari.xen.DomainConfig;
 import org.kemari.xen.DomainType;
 import org.kemari.xen.Hypervisor;
-import org.kemari.xen.tck.ContextTck;
-import org.kemari.xen.tck.DomainControlTck;
-import org.kemari.xen.tck.EventChannelTck;
-import org.kemari.xen.tck.ForeignMemoryTck;
-import org.kemari.xen.tck.GrantTableTck;
 import org.kemari.xen.tck.GuestAgent;
-import org.kemari.xen.tck.LogDirtyTck;
+import org.kemari.xen.tck.HypervisorTck;
 import org.kemari.xen.tck.TckTarget;
-import org.kemari.xen.tck.XenStoreTck;
 
 /** The whole hypervisor TCK against the simulator, with its exact stepping and guest agent. */
-class SimTckTest {
+class SimTckTest extends HypervisorTck {
     private static final SimHost HOST = new SimHost();
     /** Small and quick: 16 MiB, 2 vcpus over 256 pages at 2000 steps/s each. */
     private static final TckTarget TARGET = new TckTarget() {
@@ -101,59 +94,8 @@ class SimTckTest {
         HOST.close();
     }
 
-    @Nested
-    class DomainControl extends DomainControlTck {
-        @Override
-        protected TckTarget target() {
-            return TARGET;
-        }
-    }
-
-    @Nested
-    class LogDirty extends LogDirtyTck {
-        @Override
-        protected TckTarget target() {
-            return TARGET;
-        }
-    }
-
-    @Nested
-    class ForeignMemory extends ForeignMemoryTck {
-        @Override
-        protected TckTarget target() {
-            return TARGET;
-        }
-    }
-
-    @Nested
-    class Contexts extends ContextTck {
-        @Override
-        protected TckTarget target() {
-            return TARGET;
-        }
-    }
-
-    @Nested
-    class EventChannelsTck extends EventChannelTck {
-        @Override
-        protected TckTarget target() {
-            return TARGET;
-        }
-    }
-
-    @Nested
-    class GrantTablesTck extends GrantTableTck {
-        @Override
-        protected TckTarget target() {
-            return TARGET;
-        }
-    }
-
-    @Nested
-    class XenStoreTckOnSim extends XenStoreTck {
-        @Override
-        protected TckTarget target() {
-            return TARGET;
-        }
+    @Override
+    protected TckTarget tckTarget() {
+        return TARGET;
     }
 }
