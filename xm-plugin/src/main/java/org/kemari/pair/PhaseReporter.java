@@ -22,8 +22,8 @@ final class PhaseReporter {
 
     PhaseReporter(DaemonControl control, String pair) {
         this.control = control;
-        this.request = control.stateDir().resolve(pair + ".failover");
-        this.refusal = control.stateDir().resolve(pair + ".failover-refused");
+        this.request = failoverRequest(control.stateDir(), pair);
+        this.refusal = failoverRefusal(control.stateDir(), pair);
     }
 
     static Path failoverRequest(Path stateDir, String pair) {
