@@ -15,6 +15,7 @@ import org.kemari.cli.PairSession;
 import org.kemari.cli.PairState;
 import org.kemari.cli.StateDir;
 import org.kemari.config.PairConfig;
+import org.kemari.ft.receive.ReplicaFactory;
 import org.kemari.ring.guest.GuestDevices;
 import org.kemari.ring.guest.IoGuest;
 import org.kemari.ring.guest.IoGuestConfig;
@@ -109,7 +110,7 @@ public final class ReplicationEngine implements Engine {
         PhaseReporter phase = new PhaseReporter(s.control(), pair.name());
         WitnessLease lease = lease(pair, OwnerNames.secondary(pair), s);
         try {
-            boolean failedOver = new SecondarySide(pair, s.hypervisor(), PairDevices.of(pair), phase, s.log(), lease).run();
+            boolean failedOver = new SecondarySide(pair, s.hypervisor(), ReplicaFactory.of(s.hypervisor()), PairDevices.of(pair), phase, s.log(), lease).run();
             return failedOver ? ExitCode.FAILED_OVER : ExitCode.OK;
         } catch (IOException e) {
             throw new CliException(ExitCode.PEER_UNREACHABLE, "cannot listen on " + pair.secondary().host() + ":"

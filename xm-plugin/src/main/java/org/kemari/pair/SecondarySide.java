@@ -13,12 +13,12 @@ import org.kemari.ft.OpaqueRecord;
 import org.kemari.ft.receive.EpochReceiver;
 import org.kemari.ft.receive.ReceiverConfig;
 import org.kemari.ft.receive.ReceiverOutcome;
+import org.kemari.ft.receive.ReplicaFactory;
 import org.kemari.ft.transport.Link;
 import org.kemari.ft.transport.Transport;
 import org.kemari.tap.HeldLog;
 import org.kemari.tap.WitnessLease;
 import org.kemari.xen.Hypervisor;
-import org.kemari.xen.XenException;
 
 /**
  * The secondary's daemon (docs/failover.md): keeps a paused replica at the last committed epoch
@@ -32,16 +32,18 @@ final class SecondarySide {
 
     private final PairConfig pair;
     private final Hypervisor hv;
+    private final ReplicaFactory replicas;
     private final GuestDevices devices;
     private final PhaseReporter phase;
     private final PrintStream log;
     private final WitnessLease witness;
     private final AtomicReference<HeldLog> lastHeld = new AtomicReference<>();
 
-    SecondarySide(PairConfig pair, Hypervisor hv, GuestDevices devices, PhaseReporter phase, PrintStream log,
-                  WitnessLease witness) {
+    SecondarySide(PairConfig pair, Hypervisor hv, ReplicaFactory replicas, GuestDevices devices, PhaseReporter phase,
+                  PrintStream log, WitnessLease witness) {
         this.pair = pair;
         this.hv = hv;
+        this.replicas = replicas;
         this.devices = devices;
         this.phase = phase;
         this.log = log;
@@ -81,7 +83,7 @@ final class SecondarySide {
         ReceiverConfig rc = ReceiverConfig.defaults(PairTransport.replicaName(pair))
                 .withFeatures(PairTransport.features(pair.compression()))
                 .withTimeouts(pair.heartbeat().interval(), pair.heartbeat().timeout());
-        try (EpochReceiver rx = new EpochReceiver(hv, link, rc)) {
+        try (EpochReceiver rx = new EpochReceiver(hv, replicas, link, rc)) {
             rx.addConsumer((epoch, records) -> keepHeldLog(records));
             rx.start();
             log.println("kemari: receive: " + pair.name() + ": primary " + link.peer() + " connected");
@@ -202,8 +204,8 @@ final class SecondarySide {
             return;
         }
         try {
-            hv.destroy(replica);
-        } catch (XenException e) {
+            replicas.discard(replica);
+        } catch (RuntimeException e) {
             log.println("kemari: receive: " + pair.name() + ": could not destroy stale replica dom " + replica + ": " + e.getMessage());
         }
     }

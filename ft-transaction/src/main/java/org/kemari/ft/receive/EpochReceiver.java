@@ -41,6 +41,7 @@ import org.kemari.xen.XenException;
  */
 public final class EpochReceiver implements AutoCloseable {
     private final Hypervisor hv;
+    private final ReplicaFactory replicas;
     private final Link link;
     private final ReceiverConfig config;
     private final Outbox outbox;
@@ -59,7 +60,13 @@ public final class EpochReceiver implements AutoCloseable {
     private long heartbeats;
 
     public EpochReceiver(Hypervisor hv, Link link, ReceiverConfig config) {
+        this(hv, ReplicaFactory.of(hv), link, config);
+    }
+
+    /** @param replicas makes the replica domain once the primary's header tells its shape */
+    public EpochReceiver(Hypervisor hv, ReplicaFactory replicas, Link link, ReceiverConfig config) {
         this.hv = hv;
+        this.replicas = replicas;
         this.link = link;
         this.config = config;
         this.outbox = new Outbox(link.out());
@@ -184,7 +191,7 @@ public final class EpochReceiver implements AutoCloseable {
     }
 
     private HypervisorReplica createReplica(StreamHeader primary) throws StreamException {
-        int domid = hv.createDomain(new DomainConfig(config.replicaName(), primary.domainType(),
+        int domid = replicas.create(new DomainConfig(config.replicaName(), primary.domainType(),
                 primary.maxPages(), primary.vcpus()));
         replicaDomid = domid;
         DomainInfo info = hv.domain(domid);
