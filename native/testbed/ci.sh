@@ -5,8 +5,8 @@
 #
 # Usage: native/testbed/ci.sh [CASE...]     (default: smoke jna-smoke tck, from native/testbed/cases/)
 # Environment:
-#   KEMARI_TB_BUDGET      total seconds for the stage, install included (default 900: the three
-#                         cases took TODO s; a retry of the slowest alone needs ~400 s loaded)
+#   KEMARI_TB_BUDGET      total seconds for the stage, install included (default 900: one boot
+#                         for the three cases plus a retry of one of them alone, see docs/testbed.md)
 #   KEMARI_TB_CASE_LIMIT  seconds per case inside dom0 (default 300: the TCK, the longest case,
 #                         took 68 s on an idle machine and runs 2-3 times slower on a loaded one)
 #   KEMARI_TB_RETRY_MIN   seconds a retry needs at least; less left = no retry (default 240)

@@ -59,9 +59,10 @@ public final class TckLauncher {
         long start = System.nanoTime();
         launcher.execute(request, summary, new Lines(System.out, start));
         TestExecutionSummary s = summary.getSummary();
-        System.out.printf("TOTAL %d passed, %d failed, %d skipped, %d aborted in %.1fs%n",
-                s.getTestsSucceededCount(), s.getTotalFailureCount(), s.getTestsSkippedCount(),
-                s.getTestsAbortedCount(), (System.nanoTime() - start) / 1e9);
+        System.out.printf("TOTAL %d passed, %d failed, %d skipped (%d by an assumption, %d disabled) in %.1fs%n",
+                s.getTestsSucceededCount(), s.getTotalFailureCount(),
+                s.getTestsAbortedCount() + s.getTestsSkippedCount(), s.getTestsAbortedCount(),
+                s.getTestsSkippedCount(), (System.nanoTime() - start) / 1e9);
         boolean ok = s.getTotalFailureCount() == 0 && s.getTestsSucceededCount() > 0;
         System.exit(ok ? 0 : 1);
     }
@@ -104,7 +105,8 @@ public final class TckLauncher {
             Long t0 = started.remove(id.getUniqueId());
             long now = System.nanoTime();
             String time = String.format("%.1fs @%.1fs", t0 == null ? 0 : (now - t0) / 1e9, (now - origin) / 1e9);
-            String why = result.getThrowable().map(t -> " - " + oneLine(t)).orElse("");
+            String why = result.getThrowable().map(t -> " - " + (result.getStatus() == TestExecutionResult.Status.ABORTED
+                    ? t.getMessage().replaceFirst("^Assumption failed: ", "") : oneLine(t))).orElse("");
             switch (result.getStatus()) {
                 case SUCCESSFUL -> {
                     if (id.isTest()) {
