@@ -24,7 +24,8 @@
 # Environment: KEMARI_TB_CACHE (images and lock, default /var/tmp/kemari-testbed),
 #   KEMARI_TB_XENSTORED (oxenstored | xenstored), KEMARI_TB_QEMU_MB (3072), KEMARI_TB_DOM0_MB (1536),
 #   KEMARI_TB_GUEST_ARGS (extra guest kernel arguments, e.g. "loglevel=7 initcall_debug"),
-#   KEMARI_TB_LOCK_WAIT (seconds to wait for another run to finish, default 900)
+#   KEMARI_TB_LOCK_WAIT (seconds to wait for another run to finish, default 900),
+#   KEMARI_TB_TCK_SUITES (the tck case runs only these TCK suites, e.g. "LogDirty Contexts")
 #
 # In dom0 the host's root is the root filesystem (read-only, RAM overlay), so the project's
 # jars and java run at their host paths; /xshare is the run directory (read-write).
