@@ -8,7 +8,7 @@
 #   KEMARI_TB_BUDGET      total seconds for the stage, install included (default 900: one boot
 #                         for the three cases plus a retry of one of them alone, see docs/testbed.md)
 #   KEMARI_TB_CASE_LIMIT  seconds per case inside dom0 (default 300: the TCK, the longest case,
-#                         took 68 s on an idle machine and runs 2-3 times slower on a loaded one)
+#                         took 68-77 s on an idle machine; other load stretches that 3-7 times)
 #   KEMARI_TB_RETRY_MIN   seconds a retry needs at least; less left = no retry (default 240)
 #   KEMARI_TB_GUEST       pvh (default) | hvm
 # Exit: 0 every case PASS or PENDING; 1 a case FAILed (ours); 3 an emulator fault persisted

@@ -52,7 +52,7 @@ public final class TckLauncher {
                 .selectors(selectors)
                 // bounds every case, so a hung call costs one case rather than the whole run
                 .configurationParameter("junit.jupiter.execution.timeout.default",
-                        System.getProperty("kemari.tck.caseTimeout", "120 s"))
+                        System.getProperty("kemari.tck.caseTimeout", "180 s"))
                 .build();
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
         Launcher launcher = LauncherFactory.create();

@@ -142,8 +142,9 @@ final class XenTckTarget implements TckTarget {
     }
 
     /**
-     * Measured on the testbed: the running PVH guest had frame 0xffff, which the blank made
-     * from its config lacked, and a copy cannot re-create its event channels either.
+     * Measured on the testbed: the running PVH guest had frame 0xffff, which a blank made from
+     * its config lacked, so the copy could not even be written; nor can a copy re-create the
+     * guest's event channels.
      */
     @Override
     public boolean copiesAreComplete() {

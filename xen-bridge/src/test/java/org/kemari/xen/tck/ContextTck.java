@@ -74,7 +74,7 @@ public abstract class ContextTck extends TckBase {
     @Test
     void aCopyOfMemoryAndContextRunsOnFromWhereTheOriginalWas() {
         assumeTrue(target().copiesAreComplete(), "the workload guest keeps state in the hypervisor beyond its memory"
-                + " and context (event channels, frames it placed itself): a copy of both does not run on by itself");
+                + " and context (event channels, frames it added to its physical map): a copy of both does not run on by itself");
         Twin twin = pausedTwin("orig");
         int domid = twin.original();
         int copy = twin.copy();

@@ -54,8 +54,8 @@ public interface TckTarget {
      * Whether the memory and vcpu/HVM context of a paused workload guest are all of it, so that
      * a blank domain loaded with them runs on by itself. A Linux guest on Xen also keeps state
      * in the hypervisor that no memory or context copy carries (its event channels, the timer
-     * VIRQ among them; the frames it placed itself with XENMEM_add_to_physmap), which it
-     * re-creates only when it resumes from a suspend it took part in.
+     * VIRQ among them; frames it added to its physical map at run time, such as its shared-info
+     * page), which it re-creates only when it resumes from a suspend it took part in.
      */
     default boolean copiesAreComplete() {
         return true;
