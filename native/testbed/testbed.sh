@@ -24,7 +24,8 @@
 # Environment: KEMARI_TB_CACHE (images and lock, default /var/tmp/kemari-testbed),
 #   KEMARI_TB_XENSTORED (oxenstored | xenstored), KEMARI_TB_QEMU_MB (3072), KEMARI_TB_DOM0_MB (1536),
 #   KEMARI_TB_GUEST_ARGS (extra guest kernel arguments, e.g. "loglevel=7 initcall_debug"),
-#   KEMARI_TB_LOCK_WAIT (seconds to wait for another run to finish, default 900)
+#   KEMARI_TB_LOCK_WAIT (seconds to wait for another run to finish, default 900),
+#   KEMARI_TB_TCK_SUITES (the tck case runs only these TCK suites, e.g. "LogDirty Contexts")
 #
 # In dom0 the host's root is the root filesystem (read-only, RAM overlay), so the project's
 # jars and java run at their host paths; /xshare is the run directory (read-write).
@@ -87,17 +88,19 @@ mkdir -p "$TB_CACHE"
 tb_require_packages "$([ "$GUEST" = hvm ] && echo hvm)"
 tb_images
 tb_java
+tb_tck
 
 RUN=${RUN:-$TB_HOME/target/runs/$(date -u +%Y%m%dT%H%M%SZ)-${NAMES// /+}}
 rm -rf "$RUN"; mkdir -p "$RUN/out"
 RUN=$(readlink -f "$RUN")
 if [ $DASHDASH = 1 ]; then printf '%q ' "$@" > "$RUN/cmd.sh"; echo >> "$RUN/cmd.sh"; CASES=/xshare/cmd.sh; fi
 {
-  for v in TB_HOME TB_REPO TB_IMG TB_KERNEL TB_JAVA_CP TB_JAVA_WHY; do printf 'export %s=%q\n' "$v" "${!v}"; done
+  for v in TB_HOME TB_REPO TB_IMG TB_KERNEL TB_JAVA_CP TB_JAVA_WHY TB_TCK_CP TB_TCK_WHY; do printf 'export %s=%q\n' "$v" "${!v}"; done
   printf 'export TB_STAGE2=%q TB_CASES=%q TB_CASE_TIMEOUT=%q TB_GUEST_TYPE=%q TB_GUEST_BOOT_TIMEOUT=%q\n' \
     "$TB_HOME/lib/dom0-stage2.sh" "$CASES" "$CASE_LIMIT" "$GUEST" "$GUEST_BOOT"
   printf 'export TB_DISK=%q TB_RATE=%q TB_WS_MIB=%q TB_WS_PHYS=%q TB_TICK_MS=%q TB_XENSTORED=%q TB_GUEST_ARGS=%q\n' \
     "$DISK" "$RATE" "$WS" "$PHYS" "$TICK" "${KEMARI_TB_XENSTORED:-oxenstored}" "${KEMARI_TB_GUEST_ARGS:-}"
+  printf 'export TB_TCK_SUITES=%q\n' "${KEMARI_TB_TCK_SUITES:-}"
 } > "$RUN/tb.env"
 
 QPID=""

@@ -118,7 +118,8 @@ tb_java() {
   jna=${MAVEN_REPO:-$HOME/.m2/repository}/net/java/dev/jna/jna/$jna_version/jna-$jna_version.jar
   [ -f "$jar" ] || { TB_JAVA_WHY="$jar not built (mvn -B package -pl xen-bridge)"; return 0; }
   [ -f "$jna" ] || { TB_JAVA_WHY="$jna missing (mvn -B dependency:resolve -pl xen-bridge)"; return 0; }
-  local sources; sources=$(find "$TB_HOME/java" -name "*.java" | sort)
+  # the TCK launcher (java/.../tck) needs JUnit: tb_tck compiles it against the test classpath
+  local sources; sources=$(find "$TB_HOME/java" -name "*.java" -not -path "*/tck/*" | sort)
   [ -n "$sources" ] || { TB_JAVA_WHY="no Java sources under $TB_HOME/java"; return 0; }
   # shellcheck disable=SC2086
   key=$(cat $sources "$jar" | sha256sum | cut -c1-16)
@@ -130,4 +131,39 @@ tb_java() {
     touch "$out/complete"
   fi
   TB_JAVA_CP=$out:$jar:$jna
+}
+
+# Sets TB_TCK_CP (empty, with TB_TCK_WHY, when xen-bridge's test classes are not built): the
+# TCK launcher of java/org/kemari/testbed/tck plus xen-bridge's classes, test classes and
+# test-scope dependencies. Maven computes that classpath here on the host (in an emulated dom0
+# it would take minutes), cached by the poms it comes from; the launcher is compiled against it,
+# cached by its sources and that classpath.
+tb_tck() {
+  TB_TCK_CP="" TB_TCK_WHY=""
+  local xb=$TB_REPO/xen-bridge deps key out sources
+  [ -f "$xb/target/test-classes/org/kemari/xen/jna/XenTckTest.class" ] \
+    || { TB_TCK_WHY="$xb/target/test-classes not built (mvn -B verify -pl xen-bridge)"; return 0; }
+  key=$(cat "$TB_REPO/pom.xml" "$xb/pom.xml" | sha256sum | cut -c1-16)
+  deps=$TB_CACHE/tck/classpath-$key
+  if [ ! -s "$deps" ]; then
+    rm -rf "$TB_CACHE/tck"; mkdir -p "$TB_CACHE/tck"
+    local mvn_args=(-B -q -f "$TB_REPO/pom.xml" dependency:build-classpath -pl xen-bridge
+                    -Dmdep.includeScope=test "-Dmdep.outputFile=$deps.tmp")
+    # offline first: the dependencies are normally in the local repository from the build
+    { mvn -o "${mvn_args[@]}" || mvn "${mvn_args[@]}"; } > "$TB_CACHE/tck-classpath.log" 2>&1 && mv "$deps.tmp" "$deps" \
+      || { TB_TCK_WHY="mvn dependency:build-classpath -pl xen-bridge failed, see $TB_CACHE/tck-classpath.log"; return 0; }
+  fi
+  local cp=$xb/target/test-classes:$xb/target/classes:$(cat "$deps")
+  sources=$(find "$TB_HOME/java" -path "*/tck/*.java" | sort)
+  [ -n "$sources" ] || { TB_TCK_WHY="no TCK launcher under $TB_HOME/java"; return 0; }
+  # shellcheck disable=SC2086
+  out=$TB_CACHE/tck/launcher-$( { cat $sources; echo "$cp"; } | sha256sum | cut -c1-16)
+  if [ ! -f "$out/complete" ]; then
+    rm -rf "$TB_CACHE"/tck/launcher-*; mkdir -p "$out"
+    # shellcheck disable=SC2086
+    javac -d "$out" -cp "$cp" $sources > "$TB_CACHE/javac-tck.log" 2>&1 \
+      || tb_die "javac of the TCK launcher failed, see $TB_CACHE/javac-tck.log"
+    touch "$out/complete"
+  fi
+  TB_TCK_CP=$out:$cp
 }

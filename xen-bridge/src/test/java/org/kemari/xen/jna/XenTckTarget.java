@@ -16,8 +16,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.kemari.xen.DomainInfo;
+import org.kemari.xen.Errno;
 import org.kemari.xen.ForeignMapping;
 import org.kemari.xen.Hypervisor;
+import org.kemari.xen.XenException;
 import org.kemari.xen.tck.TckTarget;
 
 /**
@@ -30,7 +32,8 @@ import org.kemari.xen.tck.TckTarget;
  *     each blank replica {@code xl create -p <config> name="<name>"}. It must not attach a
  *     writable disk image, which two domains cannot share.</li>
  * <li>{@code kemari.tck.xen.guest}: instead of creating guests, borrow this running one (the
- *     testbed's {@code g1}); it is never destroyed. Blank replicas still need the config.</li>
+ *     testbed's {@code g1}); it is never destroyed, but released after each case (log-dirty off,
+ *     every pause undone). Blank replicas still need the config.</li>
  * <li>{@code kemari.tck.xen.pvConfig}: xl config of a PV guest, for the PV log-dirty cases.</li>
  * <li>{@code kemari.tck.xen.pvLogDirty=true}: only on a Xen built with shadow paging.</li>
  * <li>{@code kemari.tck.xen.progressTimeoutSeconds}: default 60 (the testbed emulates).</li>
@@ -46,8 +49,13 @@ final class XenTckTarget implements TckTarget {
     private static final int SCAN_BATCH = 512;
     private static final long XL_TIMEOUT_SECONDS = 180;
 
+    /** xc_domain_pause nests up to 255 deep (Xen's controller pause count). */
+    private static final int MAX_PAUSE_DEPTH = 255;
+
     private final Set<Integer> borrowed = new HashSet<>();
     private volatile GuestLayout layout;
+    /** The domain {@link #layout} was found in. */
+    private volatile int layoutDomid = -1;
 
     @Override
     public Hypervisor open() {
@@ -65,7 +73,12 @@ final class XenTckTarget implements TckTarget {
             xl("create", config("kemari.tck.xen.config"), "name=\"" + name + "\"");
             domid = hv.lookup(name).domid();
         }
-        layout = findCounter(hv, domid);
+        // the borrowed guest's header page stays where it is (anonymous memory of a running
+        // process): a full scan per case would cost seconds each under emulation
+        if (layoutDomid != domid || !borrowed.contains(domid) || !hasMagic(hv, domid, layout.counterPfn())) {
+            layout = findCounter(hv, domid);
+            layoutDomid = domid;
+        }
         return domid;
     }
 
@@ -98,12 +111,44 @@ final class XenTckTarget implements TckTarget {
         return Boolean.getBoolean("kemari.tck.xen.pvLogDirty");
     }
 
-    /** xl, not xc_domain_destroy: it also tears down the devices and xenstore entries it made. */
+    /**
+     * xl, not xc_domain_destroy: it also tears down the devices and xenstore entries it made.
+     * The borrowed guest is released instead: the next case needs it running and not logging.
+     */
     @Override
     public void destroy(Hypervisor hv, int domid) {
-        if (!borrowed.contains(domid)) {
+        if (borrowed.contains(domid)) {
+            release(hv, domid);
+        } else {
+            hv.domain(domid); // ESRCH, as the other backends say, if the case destroyed it already
             xl("destroy", Integer.toString(domid));
         }
+    }
+
+    /** Log-dirty off (a no-op when it is off) and every pause a case left undone, until EINVAL says none is left. */
+    private static void release(Hypervisor hv, int domid) {
+        hv.disableLogDirty(domid);
+        for (int i = 0; i <= MAX_PAUSE_DEPTH; i++) {
+            try {
+                hv.unpause(domid);
+            } catch (XenException e) {
+                if (e.errno() == Errno.EINVAL) {
+                    return;
+                }
+                throw e;
+            }
+        }
+        throw new IllegalStateException("dom" + domid + " still paused after " + (MAX_PAUSE_DEPTH + 1) + " unpauses");
+    }
+
+    /**
+     * Measured on the testbed: the running PVH guest had frame 0xffff, which a blank made from
+     * its config lacked, so the copy could not even be written; nor can a copy re-create the
+     * guest's event channels.
+     */
+    @Override
+    public boolean copiesAreComplete() {
+        return false;
     }
 
     @Override
@@ -156,6 +201,17 @@ final class XenTckTarget implements TckTarget {
             }
         }
         return found;
+    }
+
+    private static boolean hasMagic(Hypervisor hv, int domid, long pfn) {
+        byte[] head = new byte[MAGIC.length];
+        try (ForeignMapping m = hv.map(domid, new long[] {pfn}, 1, false)) {
+            if (m.error(0) != 0) {
+                return false;
+            }
+            m.page(0).get(0, head);
+            return Arrays.equals(head, MAGIC);
+        }
     }
 
     private static long counterAt(Hypervisor hv, int domid, long pfn) {

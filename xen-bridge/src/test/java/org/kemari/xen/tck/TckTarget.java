@@ -50,11 +50,26 @@ public interface TckTarget {
         throw new UnsupportedOperationException("this backend cannot single-step guests");
     }
 
+    /**
+     * Whether the memory and vcpu/HVM context of a paused workload guest are all of it, so that
+     * a blank domain loaded with them runs on by itself. A Linux guest on Xen also keeps state
+     * in the hypervisor that no memory or context copy carries (its event channels, the timer
+     * VIRQ among them; frames it added to its physical map at run time, such as its shared-info
+     * page), which it re-creates only when it resumes from a suspend it took part in.
+     */
+    default boolean copiesAreComplete() {
+        return true;
+    }
+
     /** Acts as the kernel inside {@code domid}, if the backend can; may be used while the domain is paused. */
     default Optional<GuestAgent> agent(int domid) {
         return Optional.empty();
     }
 
+    /**
+     * Ends a domain a case made. A target that lends one running guest to every case instead
+     * hands it back here as the case found it (running, not logging dirty pages).
+     */
     default void destroy(Hypervisor hv, int domid) {
         hv.destroy(domid);
     }
