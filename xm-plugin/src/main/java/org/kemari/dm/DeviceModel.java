@@ -1,0 +1,85 @@
+package org.kemari.dm;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The QEMU that libxl runs as an HVM domain's device model, driven over libxl's QMP socket
+ * {@code <dir>/qmp-libxl-<domid>} (dir: /var/run/xen). QEMU reads and writes the state file
+ * itself, so the file lives in a dom0 directory both can reach.
+ */
+public final class DeviceModel implements AutoCloseable {
+    public static final Path XEN_RUN_DIR = Path.of("/var/run/xen");
+    /** Under TCG emulation a save took up to a few hundred ms; a minute means QEMU is stuck. */
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final int domid;
+    private final Qmp qmp;
+
+    private DeviceModel(int domid, Qmp qmp) {
+        this.domid = domid;
+        this.qmp = qmp;
+    }
+
+    public static Path socket(Path runDir, int domid) {
+        return runDir.resolve("qmp-libxl-" + domid);
+    }
+
+    /** Connects to dom {@code domid}'s device model; fails with the reason if it has none there. */
+    public static DeviceModel open(Path runDir, int domid) {
+        Path s = socket(runDir, domid);
+        if (!Files.exists(s)) {
+            throw new QmpException("dom " + domid + " has no device-model QMP socket " + s
+                    + " (an HVM guest made by xl has one; is its QEMU running?)");
+        }
+        return new DeviceModel(domid, Qmp.connect(s, TIMEOUT));
+    }
+
+    /**
+     * Saves the device state (not RAM: on Xen that is the guest's memory) while the domain is
+     * paused. live=false: this is a checkpoint, QEMU must keep its disks active and go on.
+     */
+    public byte[] save(Path file) {
+        try {
+            Files.deleteIfExists(file);
+            qmp.execute("xen-save-devices-state", Map.of("filename", file.toString(), "live", false));
+            byte[] state = Files.readAllBytes(file);
+            Files.delete(file);
+            return state;
+        } catch (IOException e) {
+            throw new UncheckedIOException("dom " + domid + ": device state file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads a saved device state into this (replica's) QEMU. QEMU refuses to load while it runs
+     * its devices, and a replica's QEMU (xl create -p) does run them, so it is stopped first and
+     * continued afterwards; the domain itself stays paused in Xen until the caller unpauses it.
+     */
+    public void load(byte[] state, Path file) {
+        try {
+            Files.write(file, state);
+            if ("running".equals(qmp.status())) {
+                qmp.execute("stop", Map.of());
+            }
+            qmp.execute("xen-load-devices-state", Map.of("filename", file.toString()));
+            qmp.execute("cont", Map.of());
+            String now = qmp.status();
+            if (!"running".equals(now)) {
+                throw new QmpException("dom " + domid + ": QEMU is '" + now + "' after loading the device state and cont, not running");
+            }
+            Files.delete(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("dom " + domid + ": device state file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        qmp.close();
+    }
+}
