@@ -9,12 +9,12 @@ import java.util.Map;
 
 /**
  * The QEMU that libxl runs as an HVM domain's device model, driven over libxl's QMP socket
- * {@code <dir>/qmp-libxl-<domid>} (dir: /var/run/xen). QEMU reads and writes the state file
- * itself, so the file lives in a dom0 directory both can reach.
+ * {@code <dir>/qmp-libxl-<domid>} (dir: /var/run/xen). QEMU writes the state file itself, so it
+ * lives in a dom0 directory both can reach.
  */
 public final class DeviceModel implements AutoCloseable {
     public static final Path XEN_RUN_DIR = Path.of("/var/run/xen");
-    /** Under TCG emulation a save took up to a few hundred ms; a minute means QEMU is stuck. */
+    /** Under TCG emulation a save took 30-40 ms; a minute means QEMU is stuck. */
     static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final int domid;
@@ -41,7 +41,8 @@ public final class DeviceModel implements AutoCloseable {
 
     /**
      * Saves the device state (not RAM: on Xen that is the guest's memory) while the domain is
-     * paused. live=false: this is a checkpoint, QEMU must keep its disks active and go on.
+     * paused. QEMU stops its devices for the save and resumes them itself. live=false: this is a
+     * checkpoint, QEMU must keep its disks active and go on.
      */
     public byte[] save(Path file) {
         try {
@@ -55,27 +56,14 @@ public final class DeviceModel implements AutoCloseable {
         }
     }
 
-    /**
-     * Loads a saved device state into this (replica's) QEMU. QEMU refuses to load while it runs
-     * its devices, and a replica's QEMU (xl create -p) does run them, so it is stopped first and
-     * continued afterwards; the domain itself stays paused in Xen until the caller unpauses it.
-     */
-    public void load(byte[] state, Path file) {
-        try {
-            Files.write(file, state);
-            if ("running".equals(qmp.status())) {
-                qmp.execute("stop", Map.of());
-            }
-            qmp.execute("xen-load-devices-state", Map.of("filename", file.toString()));
-            qmp.execute("cont", Map.of());
-            String now = qmp.status();
-            if (!"running".equals(now)) {
-                throw new QmpException("dom " + domid + ": QEMU is '" + now + "' after loading the device state and cont, not running");
-            }
-            Files.delete(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("dom " + domid + ": device state file " + file + ": " + e.getMessage(), e);
-        }
+    /** QEMU's run state, e.g. "running", "paused", "inmigrate". */
+    String status() {
+        return qmp.status();
+    }
+
+    /** Asks QEMU to exit (QMP quit overrides libxl's -no-shutdown; its exit hooks release its Xen ioreq server). */
+    void quit() {
+        qmp.execute("quit", Map.of());
     }
 
     @Override

@@ -14,6 +14,7 @@ import org.kemari.ft.EpochId;
 import org.kemari.ft.OpaqueRecord;
 import org.kemari.xen.DomainType;
 import org.kemari.xen.Hypervisor;
+import org.kemari.xen.XenStore;
 
 /**
  * Secondary: keeps the HVM platform record of the last committed epoch and, at failover, puts
@@ -72,7 +73,7 @@ public final class HvmTakeover implements EpochConsumer {
     }
 
     /** Brings the paused replica's platform to the last committed epoch; the caller unpauses it. */
-    public void restore(Hypervisor hv, int replica) {
+    public void restore(Hypervisor hv, int replica) throws InterruptedException {
         HvmPlatform p = last.get();
         if (p == null) {
             return;
@@ -89,18 +90,17 @@ public final class HvmTakeover implements EpochConsumer {
         if (!p.hasDeviceState()) {
             return;
         }
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("kemari-dm-" + replica + "-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("replica dom " + replica + ": no directory for device-model state: " + e.getMessage(), e);
-        }
-        try (DeviceModel dm = models.open(replica)) {
-            dm.load(p.deviceState(), dir.resolve("state"));
+        Path dir = StateFiles.create("replica", replica);
+        try (XenStore xs = hv.openXenStore()) {
+            Path file = dir.resolve("state");
+            Files.write(file, p.deviceState());
+            long pid = models.replica(replica, hv.domain(replica).name(), xs).restart(file);
             log.println("kemari: receive: replica dom " + replica + ": device-model state loaded (" + p.deviceState().length
-                    + " bytes), QEMU running");
+                    + " bytes) by a new QEMU (pid " + pid + ") started with -incoming; its devices run");
+        } catch (IOException e) {
+            throw new UncheckedIOException("replica dom " + replica + ": device state file in " + dir + ": " + e.getMessage(), e);
         } finally {
-            PlatformCapture.deleteQuietly(dir);
+            StateFiles.deleteQuietly(dir);
         }
     }
 }

@@ -1,11 +1,9 @@
 package org.kemari.dm;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.kemari.ft.EpochContributor;
 import org.kemari.ft.EpochId;
@@ -39,16 +37,11 @@ public final class PlatformCapture implements EpochContributor, AutoCloseable {
         if (!models.present(type)) {
             return new PlatformCapture(hv, domid, type, null, null);
         }
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("kemari-dm-" + domid + "-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("dom " + domid + ": no directory for device-model state: " + e.getMessage(), e);
-        }
+        Path dir = StateFiles.create("primary", domid);
         try {
             return new PlatformCapture(hv, domid, type, models.open(domid), dir);
         } catch (RuntimeException e) {
-            deleteQuietly(dir);
+            StateFiles.deleteQuietly(dir);
             throw e;
         }
     }
@@ -74,22 +67,17 @@ public final class PlatformCapture implements EpochContributor, AutoCloseable {
         return List.of(new OpaqueRecord(OpaqueRecord.Kind.HVM_PLATFORM, payload));
     }
 
+    /** Why failover of this guest will be refused, judged from its state now (the secondary judges again at failover). */
+    public Optional<String> failoverRefusal(String guest) {
+        long callback = type.hasHvmContext() ? hv.hvmParam(domid, HvmParams.CALLBACK_IRQ) : 0;
+        return FailoverCheck.refusal(guest, type, new HvmPlatform(Map.of(HvmParams.CALLBACK_IRQ, callback), new byte[0]));
+    }
+
     @Override
     public void close() {
         if (deviceModel != null) {
             deviceModel.close();
-            deleteQuietly(workDir);
-        }
-    }
-
-    static void deleteQuietly(Path dir) {
-        try (var files = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(dir);
-        } catch (IOException e) {
-            // a leftover file in the temp dir is harmless and says which domain it was for
+            StateFiles.deleteQuietly(workDir);
         }
     }
 }

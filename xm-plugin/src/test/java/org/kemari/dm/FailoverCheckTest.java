@@ -41,7 +41,7 @@ class FailoverCheckTest {
     }
 
     @Test
-    void anHvmGuestWithoutEventChannelsFailsOverWithTheParamsItsFirmwareSet() {
+    void anHvmGuestWithoutEventChannelsFailsOverWithTheParamsItsFirmwareSet() throws InterruptedException {
         int guest = primaryHost.createGuest(GuestSpec.memtouch("g1"));
         primary.setHvmParam(guest, ACPI_IOPORTS_LOCATION, 1);
         int replica = replicaOf(guest);

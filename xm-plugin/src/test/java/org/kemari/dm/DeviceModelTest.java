@@ -1,0 +1,82 @@
+package org.kemari.dm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.kemari.ft.EpochId;
+import org.kemari.ft.OpaqueRecord;
+import org.kemari.xen.Hypervisor;
+import org.kemari.xen.sim.GuestSpec;
+import org.kemari.xen.sim.SimHost;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The primary's side of the device model against a QEMU stand-in on libxl's socket path. */
+@Timeout(20)
+class DeviceModelTest {
+    private static final Pattern FILENAME = Pattern.compile("\"filename\":\"([^\"]+)\"");
+    private static final byte[] STATE = {'Q', 'E', 'V', 'M', 0, 0, 0, 3, 42};
+
+    @TempDir
+    Path runDir;
+
+    /** Answers xen-save-devices-state by writing STATE where it was asked to, as QEMU does. */
+    private static Function<String, List<String>> qemuSaving() {
+        return req -> {
+            Matcher m = FILENAME.matcher(req);
+            if (req.contains("xen-save-devices-state") && m.find()) {
+                try {
+                    Files.write(Path.of(m.group(1)), STATE);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            return List.of("{\"return\": {}}");
+        };
+    }
+
+    @Test
+    void saveAsksForACheckpointNotALiveMigrationAndReturnsTheFilesBytes() throws Exception {
+        try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, 5), FakeQmp.GREETING, qemuSaving());
+             DeviceModel dm = DeviceModel.open(runDir, 5)) {
+            Path file = runDir.resolve("state");
+            assertThat(dm.save(file)).containsExactly(STATE);
+            assertThat(file).doesNotExist();
+            assertThat(qemu.requests.get(1)).contains("\"execute\":\"xen-save-devices-state\"").contains("\"live\":false");
+        }
+    }
+
+    @Test
+    void aDomainWithoutDeviceModelSocketIsNamed() {
+        assertThatThrownBy(() -> DeviceModel.open(runDir, 9)).isInstanceOf(QmpException.class)
+                .hasMessage("dom 9 has no device-model QMP socket " + runDir.resolve("qmp-libxl-9")
+                        + " (an HVM guest made by xl has one; is its QEMU running?)");
+    }
+
+    @Test
+    void everyEpochOfAnHvmGuestWithAQemuCarriesItsDeviceState() throws Exception {
+        try (SimHost host = new SimHost(); Hypervisor hv = host.open()) {
+            int guest = host.createGuest(GuestSpec.memtouch("g1"));
+            hv.setHvmParam(guest, 19, 1);
+            try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, guest), FakeQmp.GREETING, qemuSaving());
+                 PlatformCapture capture = PlatformCapture.open(hv, guest, new DeviceModels(runDir, runDir))) {
+                for (long e = 1; e <= 2; e++) {
+                    List<OpaqueRecord> records = capture.capture(new EpochId(e));
+                    HvmPlatform p = HvmPlatform.decode(records.get(0).payload());
+                    assertThat(p.deviceState()).containsExactly(STATE);
+                    assertThat(p.param(19)).isEqualTo(1);
+                }
+                assertThat(qemu.requests).filteredOn(r -> r.contains("xen-save-devices-state")).hasSize(2);
+            }
+        }
+    }
+}
