@@ -29,6 +29,8 @@ import org.kemari.xen.sim.SimHost;
 public final class ReplicationEngine implements Engine {
     /** Bounds the replica's activation once the lease is taken: QEMU's restart took ~10 s on an emulated dom0. */
     private static final Duration TAKEOVER_LIMIT = Duration.ofSeconds(180);
+    /** xl create waits for hotplug scripts, which took up to 40 s on an emulated, loaded dom0. */
+    private static final Duration XL_LIMIT = Duration.ofSeconds(180);
 
     @Override
     public String missing(String verb) {
@@ -112,7 +114,8 @@ public final class ReplicationEngine implements Engine {
         PhaseReporter phase = new PhaseReporter(s.control(), pair.name());
         WitnessLease lease = lease(pair, OwnerNames.secondary(pair), s);
         try {
-            boolean failedOver = new SecondarySide(pair, s.hypervisor(), ReplicaFactory.of(s.hypervisor()), PairDevices.of(pair), phase, s.log(), lease).run();
+            boolean failedOver = new SecondarySide(pair, s.hypervisor(), replicas(pair, s.hypervisor()), PairDevices.of(pair),
+                    phase, s.log(), lease).run();
             return failedOver ? ExitCode.FAILED_OVER : ExitCode.OK;
         } catch (IOException e) {
             throw new CliException(ExitCode.PEER_UNREACHABLE, "cannot listen on " + pair.secondary().host() + ":"
@@ -121,6 +124,22 @@ public final class ReplicationEngine implements Engine {
             Thread.currentThread().interrupt();
             return ExitCode.OK;
         }
+    }
+
+    /**
+     * The simulator builds replicas itself; on real Xen only the toolstack builds a domain that can
+     * run, so the config must say which xl config to build it from.
+     */
+    static ReplicaFactory replicas(PairConfig pair, Hypervisor hv) {
+        if ("sim".equals(hv.backend())) {
+            return ReplicaFactory.of(hv);
+        }
+        if (pair.replica() == null) {
+            throw new CliException(ExitCode.CONFIG, pair.name() + ": backend " + hv.backend() + " builds the replica with"
+                    + " `xl create -p`, and the config has no 'replica:' section naming the xl config to build it from"
+                    + " (replica.xl-config: the guest's config without its disks and vifs; docs/config-reference.md)");
+        }
+        return new XlReplicaFactory(hv, pair.replica(), XlCommand.of("xl", XL_LIMIT));
     }
 
     /**

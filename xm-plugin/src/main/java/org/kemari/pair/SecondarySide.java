@@ -87,7 +87,7 @@ final class SecondarySide {
     }
 
     private ReceiverOutcome receive(Link link, Connections incoming) throws InterruptedException {
-        ReceiverConfig rc = ReceiverConfig.defaults(PairTransport.replicaName(pair))
+        ReceiverConfig rc = ReceiverConfig.defaults(pair.replicaName())
                 .withFeatures(PairTransport.features(pair.compression()))
                 .withTimeouts(pair.heartbeat().interval(), pair.heartbeat().timeout());
         try (EpochReceiver rx = new EpochReceiver(hv, replicas, link, rc)) {

@@ -1,0 +1,231 @@
+package org.kemari.testbed;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.kemari.xen.DomainInfo;
+import org.kemari.xen.ForeignMapping;
+import org.kemari.xen.HvmContext;
+import org.kemari.xen.Hypervisor;
+import org.kemari.xen.Hypervisors;
+import org.kemari.xen.VcpuContext;
+import org.kemari.xen.XenException;
+
+/**
+ * Runs in the testbed's dom0 (cases/protect.sh): is the replica the primary, byte for byte?
+ * Both domains must be paused at an epoch boundary. Every frame 0..max(maxGpfn) is mapped on both
+ * sides in batches: a frame populated on one side only is a difference, as is any byte of a frame
+ * populated on both. Then the HVM context record by record and each vcpu context, byte for
+ * byte, except the fields of {@link #MASKS} (docs/benchmarks.md, "Replica equality", says why each
+ * is host state rather than guest state). Uses only the public xen-bridge API.
+ *
+ * <p>Exit 0 equal, 1 different, 2 usage or a domain not paused.
+ */
+public final class ReplicaCompare {
+    private static final int BATCH = 1024;
+    private static final int SHOW = 20;
+
+    /**
+     * Host-time fields of HVM save records (public/arch-x86/hvm/save.h), by typecode: what Xen
+     * computes from the host clock at the moment of xc_domain_hvm_getcontext, so two paused
+     * domains read at different instants differ there even when their guest state is identical.
+     * Each entry: typecode, byte offset in the record's data, length.
+     */
+    private static final int[][] MASKS = {
+        // CPU (2): tsc at 0x... is hvm_get_guest_tsc() at save time: host TSC + the domain's offset
+    };
+
+    private final Hypervisor xen;
+    private final int primary;
+    private final int replica;
+    private int differences;
+
+    private ReplicaCompare(Hypervisor xen, int primary, int replica) {
+        this.xen = xen;
+        this.primary = primary;
+        this.replica = replica;
+    }
+
+    public static void main(String[] args) {
+        if (args.length != 2) {
+            System.err.println("usage: ReplicaCompare PRIMARY REPLICA   (names or domids, both paused)");
+            System.exit(2);
+        }
+        try (Hypervisor xen = Hypervisors.open("xen")) {
+            DomainInfo p = xen.lookup(args[0]);
+            DomainInfo r = xen.lookup(args[1]);
+            for (DomainInfo d : List.of(p, r)) {
+                if (!d.paused()) {
+                    System.out.println("ERROR: " + d.name() + " (dom " + d.domid() + ") is " + d.state() + ", not paused");
+                    System.exit(2);
+                }
+            }
+            System.out.println("primary " + p + "\nreplica " + r);
+            ReplicaCompare c = new ReplicaCompare(xen, p.domid(), r.domid());
+            long t = System.nanoTime();
+            c.pages(Math.max(p.maxGpfn(), r.maxGpfn()));
+            System.out.printf("pages compared in %.1f s%n", (System.nanoTime() - t) / 1e9);
+            if (p.type().hasHvmContext()) {
+                c.hvm();
+            }
+            c.vcpus(p.vcpus());
+            System.out.println(c.differences == 0 ? "RESULT: EQUAL" : "RESULT: DIFFERENT (" + c.differences + " differences)");
+            System.exit(c.differences == 0 ? 0 : 1);
+        } catch (XenException e) {
+            System.out.println("ERROR: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private void pages(long maxGpfn) {
+        long both = 0;
+        long equal = 0;
+        long holes = 0;
+        long onlyPrimary = 0;
+        long onlyReplica = 0;
+        long[] pfns = new long[BATCH];
+        List<String> shown = new ArrayList<>();
+        for (long start = 0; start <= maxGpfn; start += BATCH) {
+            int n = (int) Math.min(BATCH, maxGpfn + 1 - start);
+            for (int i = 0; i < n; i++) {
+                pfns[i] = start + i;
+            }
+            try (ForeignMapping a = xen.map(primary, pfns, n, false); ForeignMapping b = xen.map(replica, pfns, n, false)) {
+                for (int i = 0; i < n; i++) {
+                    boolean inA = a.error(i) == 0;
+                    boolean inB = b.error(i) == 0;
+                    if (!inA && !inB) {
+                        holes++;
+                    } else if (inA != inB) {
+                        if (inA) {
+                            onlyPrimary++;
+                        } else {
+                            onlyReplica++;
+                        }
+                        show(shown, String.format("pfn %#x mapped on the %s only (errno %d there)", pfns[i],
+                                inA ? "primary" : "replica", inA ? b.error(i) : a.error(i)));
+                    } else {
+                        both++;
+                        int at = firstDifference(a.page(i), b.page(i));
+                        if (at < 0) {
+                            equal++;
+                        } else {
+                            show(shown, String.format("pfn %#x differs from byte %d (%d bytes differ)", pfns[i], at,
+                                    differingBytes(a.page(i), b.page(i))));
+                        }
+                    }
+                }
+            }
+        }
+        long differ = both - equal + onlyPrimary + onlyReplica;
+        differences += (int) Math.min(Integer.MAX_VALUE, differ);
+        System.out.printf("pages: %d frames scanned (0..%#x): %d populated on both, %d equal, %d different,"
+                + " %d on the primary only, %d on the replica only, %d unpopulated on both%n",
+                maxGpfn + 1, maxGpfn, both, equal, both - equal, onlyPrimary, onlyReplica, holes);
+        shown.forEach(s -> System.out.println("  " + s));
+        if (differ > shown.size()) {
+            System.out.println("  ... " + (differ - shown.size()) + " more");
+        }
+    }
+
+    private void hvm() {
+        List<HvmContext.Record> a = xen.hvmContext(primary).records();
+        List<HvmContext.Record> b = xen.hvmContext(replica).records();
+        Map<String, HvmContext.Record> byKey = new HashMap<>();
+        b.forEach(r -> byKey.put(r.type() + "/" + r.instance(), r));
+        int equal = 0;
+        int masked = 0;
+        for (HvmContext.Record ra : a) {
+            HvmContext.Record rb = byKey.remove(ra.type() + "/" + ra.instance());
+            String what = "hvm record type " + ra.type() + " instance " + ra.instance();
+            if (rb == null) {
+                differences++;
+                System.out.println("  " + what + ": on the primary only");
+                continue;
+            }
+            byte[] x = ra.data();
+            byte[] y = rb.data();
+            if (x.length != y.length) {
+                differences++;
+                System.out.println("  " + what + ": " + x.length + " bytes vs " + y.length);
+                continue;
+            }
+            boolean any = false;
+            boolean maskedAny = false;
+            StringBuilder ranges = new StringBuilder();
+            for (int i = 0; i < x.length; i++) {
+                if (x[i] != y[i]) {
+                    if (masked(ra.type(), i)) {
+                        maskedAny = true;
+                        continue;
+                    }
+                    if (!any || ranges.length() < 200) {
+                        ranges.append(' ').append(i);
+                    }
+                    any = true;
+                }
+            }
+            if (any) {
+                differences++;
+                System.out.println("  " + what + " (" + x.length + " bytes) differs at byte(s)" + ranges);
+            } else if (maskedAny) {
+                masked++;
+            } else {
+                equal++;
+            }
+        }
+        for (String k : byKey.keySet()) {
+            differences++;
+            System.out.println("  hvm record " + k + ": on the replica only");
+        }
+        System.out.printf("hvm context: %d records: %d equal, %d equal outside masked host-time fields, %d different%n",
+                a.size(), equal, masked, a.size() - equal - masked);
+    }
+
+    private void vcpus(int count) {
+        for (int v = 0; v < count; v++) {
+            VcpuContext a = xen.vcpuContext(primary, v);
+            VcpuContext b = xen.vcpuContext(replica, v);
+            byte[] x = a.bytes();
+            byte[] y = b.bytes();
+            int at = firstDifference(ByteBuffer.wrap(x), ByteBuffer.wrap(y));
+            if (at >= 0 || x.length != y.length) {
+                differences++;
+            }
+            System.out.println("vcpu " + v + " context (" + x.length + " bytes): "
+                    + (at < 0 && x.length == y.length ? "equal" : "differs from byte " + at));
+        }
+    }
+
+    private static boolean masked(int type, int offset) {
+        for (int[] m : MASKS) {
+            if (m[0] == type && offset >= m[1] && offset < m[1] + m[2]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int firstDifference(ByteBuffer a, ByteBuffer b) {
+        int at = a.duplicate().mismatch(b.duplicate());
+        return at;
+    }
+
+    private static int differingBytes(ByteBuffer a, ByteBuffer b) {
+        int n = 0;
+        for (int i = 0; i < ForeignMapping.PAGE_SIZE; i++) {
+            if (a.get(a.position() + i) != b.get(b.position() + i)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static void show(List<String> shown, String line) {
+        if (shown.size() < SHOW) {
+            shown.add(line);
+        }
+    }
+}
