@@ -22,6 +22,8 @@ EPOCHS=${KEMARI_HVMFO_EPOCHS:-20}
 W=/run/kemari-hvm-failover
 RCON=/var/log/xen/guest-g1-replica-serial.log
 mkdir -p "$W/primary" "$W/secondary"
+# dom0's loopback is down in the testbed's minimal init; the pair talks over 127.0.0.1
+ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up || tb_fail "cannot bring up lo in dom0"
 JOPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx384m -XX:MaxDirectMemorySize=256m"
 
 # the replica: g1's shape, its own name (from the pair config) and its own serial log (QEMU
