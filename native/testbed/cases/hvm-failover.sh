@@ -9,7 +9,7 @@
 # (DirtierCounter). Then `kemari failover` activates the replica (HVM params, QEMU device state,
 # unpause) and the replica's own serial console must continue from that counter (the dirtier
 # prints the value it finds +1, or the value itself if the epoch caught it between storing and
-# printing) and keep advancing. Runs in dom0: testbed.sh -g hvm-nopv -t 900 cases/hvm-failover.sh
+# printing) and keep advancing. Runs in dom0: testbed.sh -g hvm-nopv -t 2100 cases/hvm-failover.sh
 . "$TB_LIB"
 tb_need_guest
 [ "$TB_GUEST_TYPE" = hvm-nopv ] || tb_fail "this case needs an HVM guest without PV drivers (testbed.sh -g hvm-nopv), got $TB_GUEST_TYPE"
@@ -19,6 +19,9 @@ jar=$TB_REPO/xm-plugin/target/kemari.jar
 java=/usr/lib/jvm/java-17-openjdk-amd64/bin/java
 [ -x "$java" ] || java=$(command -v java) || tb_fail "no java in dom0 (install openjdk-17-jre-headless on the host)"
 EPOCHS=${KEMARI_HVMFO_EPOCHS:-20}
+# the initial sync maps every pfn up to the HVM special pages near 4 GiB (~1M frames): 17-24 min
+# under emulation (measured by cases/protect.sh), almost all of it holes
+SYNC_S=${KEMARI_HVMFO_SYNC_S:-1800}
 W=/run/kemari-hvm-failover
 RCON=/var/log/xen/guest-g1-replica-serial.log
 mkdir -p "$W/primary" "$W/secondary"
@@ -103,7 +106,7 @@ until grep -q "listening on" "$TB_OUT/receive.log"; do
 done
 "$java" $JOPTS -jar "$jar" protect -e --config "$W/g1.yaml" --state-dir "$W/primary" > "$TB_OUT/protect.log" 2>&1 &
 PX=$!
-wait_epoch primary 1 400
+wait_epoch primary 1 "$SYNC_S"
 tb_say "initial sync done $(since "$t0") s after the receiver started"
 grep -a "failover to it will be refused" "$TB_OUT/protect.log" && fail "kemari says this guest cannot fail over (see above)"
 wait_epoch secondary "$EPOCHS" 600
