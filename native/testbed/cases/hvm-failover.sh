@@ -9,70 +9,34 @@
 # (DirtierCounter). Then `kemari failover` activates the replica (HVM params, QEMU device state,
 # unpause) and the replica's own serial console must continue from that counter (the dirtier
 # prints the value it finds +1, or the value itself if the epoch caught it between storing and
-# printing) and keep advancing. Runs in dom0: testbed.sh -g hvm-nopv -t 2100 cases/hvm-failover.sh
+# printing) and keep advancing. Runs in dom0: testbed.sh -g hvm-nopv -t 900 cases/hvm-failover.sh
 . "$TB_LIB"
+W=/run/kemari-hvm-failover
+PAIR_FAIL=fail
+# shellcheck source=../lib/pair-lib.sh
+. "$TB_HOME/lib/pair-lib.sh"
 tb_need_guest
 [ "$TB_GUEST_TYPE" = hvm-nopv ] || tb_fail "this case needs an HVM guest without PV drivers (testbed.sh -g hvm-nopv), got $TB_GUEST_TYPE"
-[ -n "$TB_JAVA_CP" ] || tb_pending "no Java helper: $TB_JAVA_WHY"
-jar=$TB_REPO/xm-plugin/target/kemari.jar
-[ -f "$jar" ] || tb_pending "$jar not built (mvn -B package)"
-java=/usr/lib/jvm/java-17-openjdk-amd64/bin/java
-[ -x "$java" ] || java=$(command -v java) || tb_fail "no java in dom0 (install openjdk-17-jre-headless on the host)"
+pair_need
 EPOCHS=${KEMARI_HVMFO_EPOCHS:-20}
-# the initial sync maps every pfn up to the HVM special pages near 4 GiB (~1M frames): 17-24 min
-# under emulation (measured by cases/protect.sh), almost all of it holes
-SYNC_S=${KEMARI_HVMFO_SYNC_S:-1800}
-W=/run/kemari-hvm-failover
+SYNC_S=${KEMARI_HVMFO_SYNC_S:-900}
 RCON=/var/log/xen/guest-g1-replica-serial.log
-mkdir -p "$W/primary" "$W/secondary"
-# dom0's loopback is down in the testbed's minimal init; the pair talks over 127.0.0.1
-ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up || tb_fail "cannot bring up lo in dom0"
-JOPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx384m -XX:MaxDirectMemorySize=256m"
 
 # the replica: g1's shape, its own name (from the pair config) and its own serial log (QEMU
 # truncates a file: chardev it opens, which would wipe g1's console)
 sed -e '/^disk/d; /^name/d' -e "s|^serial = .*|serial = \"file:$RCON\"|" /xshare/out/g1.cfg > "$W/g1-replica.cfg"
-cat > "$W/g1.yaml" <<YAML
-pair: g1
-domain: g1
-primary: 127.0.0.1:8111
-secondary: 127.0.0.1:8112
-backend: xen
-sync:
-  mode: periodic
-  interval: 200ms
-  max-in-flight: 4
-# long: the case, not the timeout, decides when to fail over (after reading the replica)
-heartbeat:
-  interval: 1s
-  timeout: 300s
-tap: []
-unsafe: true
-compression: lz4-delta
-replica:
-  xl-config: $W/g1-replica.cfg
-  name: g1-replica
-security:
-  insecure: true
-YAML
-cp "$W/g1.yaml" "$W/g1-replica.cfg" "$TB_OUT/"
+# heartbeat timeout long: the case, not the timeout, decides when to fail over (after reading
+# the paused replica's memory)
+pair_config 8111 200ms 4 300s
 lsevtchn "$TB_GUEST_DOMID" > "$TB_OUT/lsevtchn-g1.txt" 2>&1
 
-RX="" PX="" PRIMARY_DEAD=0
+PRIMARY_DEAD=0
 # after the primary is destroyed on purpose a failure is ours, not a lost guest (tb_fail would say 97)
 fail() { [ "$PRIMARY_DEAD" = 1 ] && { echo "CASE FAIL: $*" >&2; exit 1; }; tb_fail "$@"; }
-stop_pid() {  # stop_pid PID SECONDS: SIGTERM, then SIGKILL if it has not exited in time
-  local pid=$1 i
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -CONT "$pid" 2>/dev/null; kill -TERM "$pid"
-  for i in $(seq $(($2 * 2))); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
-  tb_say "pid $pid ignored SIGTERM for $2 s; SIGKILL"
-  kill -KILL "$pid"
-}
 replica_qemu() { xenstore-read "/local/domain/$(xl domid g1-replica 2>/dev/null)/image/device-model-pid" 2>/dev/null; }
 cleanup() {
   [ -n "$PX" ] && kill -KILL "$PX" 2>/dev/null
-  stop_pid "$RX" 30
+  pair_stop_pid "$RX" 30
   local q; q=$(replica_qemu)
   xl list g1-replica > /dev/null 2>&1 && { tb_say "destroying g1-replica"; xl destroy g1-replica; }
   [ -n "$q" ] && kill -0 "$q" 2>/dev/null && { tb_say "replica QEMU $q outlived xl destroy: killing it"; kill -KILL "$q"; }
@@ -80,49 +44,28 @@ cleanup() {
 }
 trap cleanup EXIT
 
-epoch() { sed -n 's/^epoch=//p' "$W/$1/g1.state" 2>/dev/null | grep . || echo -1; }
-phase() { sed -n 's/^phase=//p' "$W/$1/g1.state" 2>/dev/null; }
 since() { awk -v a="$(tb_up)" -v b="$1" 'BEGIN{printf "%.1f", a-b}'; }
-wait_epoch() {  # wait_epoch SIDE N SECONDS
-  local deadline=$(( $(cut -d. -f1 /proc/uptime) + $3 ))
-  until [ "$(epoch "$1")" -ge "$2" ]; do
-    kill -0 "$RX" 2>/dev/null || fail "kemari receive exited: $(tail -3 "$TB_OUT/receive.log")"
-    kill -0 "$PX" 2>/dev/null || fail "kemari protect exited: $(tail -3 "$TB_OUT/protect.log")"
-    [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ] \
-      || fail "$1 at epoch $(epoch "$1") ($(phase "$1")) after $3 s, wanted $2; protect: $(tail -2 "$TB_OUT/protect.log")"
-    sleep 0.5
-  done
-}
 replica_ticks() { tr -d '\r' < "$RCON" 2>/dev/null | sed -n 's/^GUEST tick \([0-9][0-9]*\) dirtied=[0-9][0-9]*$/\1/p'; }
 
 t0=$(tb_up)
-"$java" $JOPTS -jar "$jar" receive -e --config "$W/g1.yaml" --state-dir "$W/secondary" > "$TB_OUT/receive.log" 2>&1 &
-RX=$!
-deadline=$(( $(cut -d. -f1 /proc/uptime) + 120 ))
-until grep -q "listening on" "$TB_OUT/receive.log"; do
-  kill -0 "$RX" 2>/dev/null || fail "kemari receive exited: $(tail -3 "$TB_OUT/receive.log")"
-  [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ] || fail "kemari receive not listening after 120 s"
-  sleep 0.5
-done
-"$java" $JOPTS -jar "$jar" protect -e --config "$W/g1.yaml" --state-dir "$W/primary" > "$TB_OUT/protect.log" 2>&1 &
-PX=$!
-wait_epoch primary 1 "$SYNC_S"
+pair_start
+pair_wait_epoch primary 1 "$SYNC_S"
 tb_say "initial sync done $(since "$t0") s after the receiver started"
 grep -a "failover to it will be refused" "$TB_OUT/protect.log" && fail "kemari says this guest cannot fail over (see above)"
-wait_epoch secondary "$EPOCHS" 600
-tb_say "secondary committed epoch $(epoch secondary)"
+pair_wait_epoch secondary "$EPOCHS" 600
+tb_say "secondary committed epoch $(pair_epoch secondary)"
 xl list | tee "$TB_OUT/xl-list-protected.txt"
 
 # the primary host dies
 kill -STOP "$PX"
 xl destroy g1 || fail "xl destroy g1 failed"
 PRIMARY_DEAD=1
-e=$(epoch secondary)
+e=$(pair_epoch secondary)
 primary_last=$(tb_console_tick)
-tb_say "primary gone: kemari protect frozen, g1 destroyed; secondary at epoch $e ($(phase secondary)); g1's console last said tick $primary_last"
-counter=$("$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$TB_JAVA_CP" org.kemari.testbed.DirtierCounter g1-replica 2>&1) \
+tb_say "primary gone: kemari protect frozen, g1 destroyed; secondary at epoch $e ($(pair_phase secondary)); g1's console last said tick $primary_last"
+counter=$("$PAIR_JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$TB_JAVA_CP" org.kemari.testbed.DirtierCounter g1-replica 2>&1) \
   || fail "cannot read the dirtier's counter in the paused replica: $counter"
-[ "$(epoch secondary)" = "$e" ] || fail "the secondary committed epoch $(epoch secondary) after the primary died (was $e)"
+[ "$(pair_epoch secondary)" = "$e" ] || fail "the secondary committed epoch $(pair_epoch secondary) after the primary died (was $e)"
 case "$(xl list g1-replica | awk 'NR==2{print $5}')" in *p*) ;; *) fail "g1-replica is not paused before failover";; esac
 c=${counter##* }
 tb_say "replica (paused, epoch $e): dirtier header $counter"
@@ -130,11 +73,11 @@ tb_say "replica (paused, epoch $e): dirtier header $counter"
 [ "$c" -gt 0 ] || fail "the replica's counter is $c: no epoch carried the running workload"
 
 t1=$(tb_up)
-"$java" $JOPTS -jar "$jar" failover --config "$W/g1.yaml" --state-dir "$W/secondary" > "$TB_OUT/failover.log" 2>&1
+pair_kemari failover --config "$W/g1.yaml" --state-dir "$W/secondary" > "$TB_OUT/failover.log" 2>&1
 frc=$?
 cat "$TB_OUT/failover.log"
 [ "$frc" = 7 ] || fail "kemari failover exited $frc (want 7 FAILED_OVER): $(tail -1 "$TB_OUT/failover.log"); receive: $(tail -2 "$TB_OUT/receive.log")"
-tb_say "kemari failover returned after $(since "$t1") s; phase $(phase secondary)"
+tb_say "kemari failover returned after $(since "$t1") s; phase $(pair_phase secondary)"
 grep -a "replica dom" "$TB_OUT/receive.log" | tail -5
 
 deadline=$(( $(cut -d. -f1 /proc/uptime) + 120 ))
