@@ -1,6 +1,7 @@
 package org.kemari.dm;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +19,12 @@ public final class DeviceModel implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final int domid;
-    private final Qmp qmp;
+    private final Path socket;
+    private Qmp qmp;
 
-    private DeviceModel(int domid, Qmp qmp) {
+    private DeviceModel(int domid, Path socket, Qmp qmp) {
         this.domid = domid;
+        this.socket = socket;
         this.qmp = qmp;
     }
 
@@ -36,7 +39,7 @@ public final class DeviceModel implements AutoCloseable {
             throw new QmpException("dom " + domid + " has no device-model QMP socket " + s
                     + " (an HVM guest made by xl has one; is its QEMU running?)");
         }
-        return new DeviceModel(domid, Qmp.connect(s, TIMEOUT));
+        return new DeviceModel(domid, s, Qmp.connect(s, TIMEOUT));
     }
 
     /**
@@ -44,10 +47,23 @@ public final class DeviceModel implements AutoCloseable {
      * paused. QEMU stops its devices for the save and resumes them itself. live=false: this is a
      * checkpoint, QEMU must keep its disks active and go on.
      */
-    public byte[] save(Path file) {
+    public byte[] save(Path file, PrintStream log) {
         try {
             Files.deleteIfExists(file);
-            qmp.execute("xen-save-devices-state", Map.of("filename", file.toString(), "live", false));
+            Map<String, Object> args = Map.of("filename", file.toString(), "live", false);
+            try {
+                qmp.execute("xen-save-devices-state", args);
+            } catch (QmpException e) {
+                if (!e.connectionLost()) {
+                    throw e;
+                }
+                // seen on the testbed: QEMU dropped the connection kemari had held idle through
+                // the initial sync; one new connection, and a second loss is an error
+                log.println("kemari: dom " + domid + ": " + e.getMessage() + "; reconnecting to its device model");
+                qmp.close();
+                qmp = Qmp.connect(socket, TIMEOUT);
+                qmp.execute("xen-save-devices-state", args);
+            }
             byte[] state = Files.readAllBytes(file);
             Files.delete(file);
             return state;

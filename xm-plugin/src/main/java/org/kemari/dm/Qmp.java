@@ -59,7 +59,7 @@ public final class Qmp implements AutoCloseable {
             ch.register(sel, SelectionKey.OP_READ);
         } catch (IOException e) {
             closeQuietly(ch, sel);
-            throw new QmpException("QMP " + socket + ": cannot connect: " + e.getMessage(), e);
+            throw new QmpException("QMP " + socket + ": cannot connect: " + e.getMessage(), e, true);
         }
         Qmp q = new Qmp(socket, ch, sel, timeout);
         try {
@@ -136,7 +136,7 @@ public final class Qmp implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            throw new QmpException("QMP " + socket + ": write failed: " + e.getMessage(), e);
+            throw new QmpException("QMP " + socket + ": write failed: " + e.getMessage(), e, true);
         }
     }
 
@@ -146,7 +146,7 @@ public final class Qmp implements AutoCloseable {
         try {
             parsed = json.load(text);
         } catch (YAMLException e) {
-            throw new QmpException("QMP " + socket + ": unreadable message '" + abbreviate(text) + "': " + e.getMessage(), e);
+            throw new QmpException("QMP " + socket + ": unreadable message '" + abbreviate(text) + "': " + e.getMessage(), e, false);
         }
         if (!(parsed instanceof Map<?, ?> m)) {
             throw new QmpException("QMP " + socket + ": expected a JSON object, got '" + abbreviate(text) + "'");
@@ -179,14 +179,14 @@ public final class Qmp implements AutoCloseable {
                 int n = channel.read(in);
                 in.flip();
                 if (n < 0) {
-                    throw new QmpException("QMP " + socket + ": QEMU closed the connection");
+                    throw new QmpException("QMP " + socket + ": QEMU closed the connection", null, true);
                 }
                 if (n == 0) {
                     awaitReady(deadline, "reply");
                 }
             }
         } catch (IOException e) {
-            throw new QmpException("QMP " + socket + ": read failed: " + e.getMessage(), e);
+            throw new QmpException("QMP " + socket + ": read failed: " + e.getMessage(), e, true);
         }
     }
 

@@ -3,7 +3,12 @@ package org.kemari.dm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,10 +54,38 @@ class DeviceModelTest {
         try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, 5), FakeQmp.GREETING, qemuSaving());
              DeviceModel dm = DeviceModel.open(runDir, 5)) {
             Path file = runDir.resolve("state");
-            assertThat(dm.save(file)).containsExactly(STATE);
+            assertThat(dm.save(file, quiet())).containsExactly(STATE);
             assertThat(file).doesNotExist();
             assertThat(qemu.requests.get(1)).contains("\"execute\":\"xen-save-devices-state\"").contains("\"live\":false");
         }
+    }
+
+    @Test
+    void aConnectionQemuDroppedIsReopenedOnceAndSaid() throws Exception {
+        AtomicInteger saves = new AtomicInteger();
+        Function<String, List<String>> saving = qemuSaving();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, 5), FakeQmp.GREETING,
+                req -> req.contains("xen-save-devices-state") && saves.getAndIncrement() == 0 ? null : saving.apply(req));
+             DeviceModel dm = DeviceModel.open(runDir, 5)) {
+            assertThat(dm.save(runDir.resolve("state"), new PrintStream(log, true, StandardCharsets.UTF_8))).containsExactly(STATE);
+            assertThat(saves).hasValue(2);
+            assertThat(log.toString(StandardCharsets.UTF_8)).contains("QEMU closed the connection; reconnecting to its device model");
+        }
+    }
+
+    @Test
+    void aQemuRefusingTheSaveIsNotRetried() throws Exception {
+        try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, 5), FakeQmp.GREETING, req -> req.contains("xen-save")
+                ? List.of("{\"error\": {\"class\": \"GenericError\", \"desc\": \"no space\"}}") : List.of("{\"return\": {}}"));
+             DeviceModel dm = DeviceModel.open(runDir, 5)) {
+            assertThatThrownBy(() -> dm.save(runDir.resolve("state"), quiet())).hasMessageEndingWith("GenericError: no space");
+            assertThat(qemu.requests).filteredOn(r -> r.contains("xen-save")).hasSize(1);
+        }
+    }
+
+    private static PrintStream quiet() {
+        return new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
     }
 
     @Test
@@ -68,7 +101,7 @@ class DeviceModelTest {
             int guest = host.createGuest(GuestSpec.memtouch("g1"));
             hv.setHvmParam(guest, 19, 1);
             try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, guest), FakeQmp.GREETING, qemuSaving());
-                 PlatformCapture capture = PlatformCapture.open(hv, guest, new DeviceModels(runDir, runDir))) {
+                 PlatformCapture capture = PlatformCapture.open(hv, guest, new DeviceModels(runDir, runDir), quiet())) {
                 for (long e = 1; e <= 2; e++) {
                     List<OpaqueRecord> records = capture.capture(new EpochId(e));
                     HvmPlatform p = HvmPlatform.decode(records.get(0).payload());
