@@ -74,6 +74,8 @@ pair_wait_epoch() {
   until [ "$(pair_epoch "$1")" -ge "$2" ]; do
     kill -0 "$RX" 2>/dev/null || $PAIR_FAIL "kemari receive exited: $(tail -3 "$TB_OUT/receive.log")"
     kill -0 "$PX" 2>/dev/null || $PAIR_FAIL "kemari protect exited: $(tail -3 "$TB_OUT/protect.log")"
+    # a guest the emulator killed (Xen: Triple fault) would otherwise cost the whole wait
+    tb_guest_alive || tb_fail "g1 died while $1 was at epoch $(pair_epoch "$1"); protect: $(tail -1 "$TB_OUT/protect.log")"
     [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ] \
       || $PAIR_FAIL "$1 at epoch $(pair_epoch "$1") ($(pair_phase "$1")) after $3 s, wanted $2; protect: $(tail -2 "$TB_OUT/protect.log")"
     sleep 0.5
