@@ -27,7 +27,7 @@ import org.kemari.xen.sim.SimHost;
 
 /** The replication engine behind `kemari protect`, `receive`, `failover`, `demo` and `bench`. */
 public final class ReplicationEngine implements Engine {
-    /** Bounds the replica's activation once the lease is taken: QEMU's restart took ~10 s on an emulated dom0. */
+    /** Bounds the replica's activation once the lease is taken (on real Xen it restarts the replica's QEMU). */
     private static final Duration TAKEOVER_LIMIT = Duration.ofSeconds(180);
     /** xl create waits for hotplug scripts, which took up to 40 s on an emulated, loaded dom0. */
     private static final Duration XL_LIMIT = Duration.ofSeconds(180);
