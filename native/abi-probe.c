@@ -30,6 +30,10 @@
 #include <xen/memory.h>
 #include <xen/io/xs_wire.h>
 
+/* libxenctrl 4.17 exports this (VERS_4.17.0) but declares it only in its private xc_private.h;
+ * the prototype below is that header's, so the check is of the binding against it */
+int xc_get_pfn_type_batch(xc_interface *xch, uint32_t dom, unsigned int num, xen_pfn_t *arr);
+
 #define STRUCT(T, name) printf("struct %s size %zu align %zu\n", name, sizeof(T), _Alignof(T))
 #define FIELD(T, name, f) printf("field %s.%s %zu size %zu\n", name, #f, offsetof(T, f), sizeof(((T *)0)->f))
 #define CONST(c) printf("const %s %lld\n", #c, (long long)(c))
@@ -121,6 +125,9 @@ static void constants(void)
     CONST(XEN_DOMCTL_SHADOW_OP_OFF);
     CONST(XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY);
     CONST(XEN_DOMCTL_SHADOW_OP_CLEAN);
+    CONST(XEN_DOMCTL_PFINFO_LTAB_MASK);
+    CONST(XEN_DOMCTL_PFINFO_XTAB);
+    CONST(XEN_DOMCTL_PFINFO_BROKEN);
     CONST(XEN_DOMCTL_SHADOW_OP_PEEK);
     CONST(XEN_DOMINF_dying);
     CONST(XEN_DOMINF_hvm_guest);
@@ -171,6 +178,9 @@ static void functions(void)
     FUNC(xc_hvm_param_get, int, xc_interface *, uint32_t, uint32_t, uint64_t *);
     FUNC(xc_hvm_param_set, int, xc_interface *, uint32_t, uint32_t, uint64_t);
     FUNC(xc_evtchn_alloc_unbound, xc_evtchn_port_or_error_t, xc_interface *, uint32_t, uint32_t);
+    FUNC(xc_domain_populate_physmap_exact, int, xc_interface *, uint32_t, unsigned long, unsigned int,
+         unsigned int, xen_pfn_t *);
+    FUNC(xc_get_pfn_type_batch, int, xc_interface *, uint32_t, unsigned int, xen_pfn_t *);
 
     /* libxenevtchn */
     FUNC(xenevtchn_open, xenevtchn_handle *, struct xentoollog_logger *, unsigned);

@@ -10,7 +10,8 @@
 #        testbed.sh [options] -- COMMAND ...    any command, run in dom0 (a result of 0 = pass)
 # Options:
 #   -g TYPE   test guest: pvh (default; HAP, log-dirty works) | hvm (qemu device model, slow
-#             to boot) | none
+#             to boot) | hvm-nopv (hvm without PV drivers: xen_platform_pci=0, kernel nopv, no
+#             disk; no event channels) | none
 #   -D        no disk for the guest (default: a 64 MiB xvda backed by a file in dom0)
 #   -r N      pages per second the guest dirties (default 1000)
 #   -w MIB    the guest's working set (default 16, at most 48)
@@ -53,7 +54,7 @@ done
 # getopts swallows "--": remember whether it was there before shifting it away
 DASHDASH=0; [ "$OPTIND" -gt 1 ] && [ "${*:OPTIND-1:1}" = -- ] && DASHDASH=1
 shift $((OPTIND - 1))
-case $GUEST in pvh|hvm|none) ;; *) tb_die "-g $GUEST: expected pvh, hvm or none";; esac
+case $GUEST in pvh|hvm|hvm-nopv|none) ;; *) tb_die "-g $GUEST: expected pvh, hvm, hvm-nopv or none";; esac
 for fv in r:RATE w:WS i:TICK t:CASE_LIMIT ${HARD:+T:HARD}; do
   v=${fv#*:}
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || tb_die "-${fv%%:*} ${!v}: not a positive integer"
@@ -78,14 +79,14 @@ fi
 NAMES=${NAMES# }
 # boot to a dom0 shell takes ~5 s of guest time but up to a minute of wall time on a loaded
 # host; a PVH guest ticks 12-18 s after xl create, an HVM one after about a minute
-GUEST_BOOT=150; [ "$GUEST" = hvm ] && GUEST_BOOT=360
+GUEST_BOOT=150; [[ $GUEST = hvm* ]] && GUEST_BOOT=360
 [ "$GUEST" = none ] && GUEST_BOOT=0
 HARD=${HARD:-$((120 + GUEST_BOOT + $(wc -w <<< "$NAMES") * CASE_LIMIT + 60))}
 
 mkdir -p "$TB_CACHE"
 # ci.sh takes the lock once for all its runs and says so
 [ "${KEMARI_TB_LOCKED:-0}" = 1 ] || tb_lock
-tb_require_packages "$([ "$GUEST" = hvm ] && echo hvm)"
+tb_require_packages "$([[ $GUEST = hvm* ]] && echo hvm)"
 tb_images
 tb_java
 tb_tck

@@ -49,16 +49,21 @@ mark "daemons up ($TB_XENSTORED, xenconsoled)"
 # Creates g1 (again, if a case lost it) and waits for its first tick. Returns non-zero if the
 # guest did not come up.
 start_guest() {
-  local cfg=$STATE/g1.cfg t deadline err
+  local cfg=$STATE/g1.cfg t deadline err disk=$TB_DISK
   xl destroy g1 > /dev/null 2>&1
-  cmdline="panic=-1 loglevel=4 $TB_GUEST_ARGS kemari.ws=$TB_WS_MIB kemari.rate=$TB_RATE kemari.tick=$TB_TICK_MS kemari.disk=$TB_DISK"
+  # hvm-nopv: an HVM guest that uses no event channel at all, the one kind a stock Xen lets
+  # kemari fail over (docs/failover.md): no Xen platform PCI device (so no PV drivers and no
+  # blkfront disk) and a kernel that ignores Xen (nopv: no PV timer, IPIs or callback vector)
+  [ "$TB_GUEST_TYPE" = hvm-nopv ] && disk=0
+  cmdline="panic=-1 loglevel=4 $TB_GUEST_ARGS kemari.ws=$TB_WS_MIB kemari.rate=$TB_RATE kemari.tick=$TB_TICK_MS kemari.disk=$disk"
+  [ "$TB_GUEST_TYPE" = hvm-nopv ] && cmdline="nopv $cmdline"
   # -P: the working set at guest-physical 64 MiB, hidden from the guest kernel's allocator, so
   # dom0 knows its frames: counter (header) pfn 0x4000, working set the pages after it
   # (iomem=relaxed: Debian's kernel otherwise refuses /dev/mem mappings of reserved ranges)
   [ "$TB_WS_PHYS" = 1 ] && cmdline="$cmdline memmap=${TB_WS_MIB}M\$64M iomem=relaxed kemari.phys=0x4000000"
   {
     echo 'name = "g1"'
-    echo "type = \"$TB_GUEST_TYPE\""
+    echo "type = \"${TB_GUEST_TYPE%-nopv}\""
     echo "kernel = \"$TB_KERNEL\""
     echo "ramdisk = \"$TB_IMG/guest-initrd.gz\""
     echo 'memory = 128'
@@ -67,22 +72,23 @@ start_guest() {
     # behind a new domid
     echo 'on_crash = "preserve"'
     echo 'on_reboot = "destroy"'
-    if [ "$TB_GUEST_TYPE" = hvm ]; then
+    if [[ $TB_GUEST_TYPE = hvm* ]]; then
       echo "extra = \"console=ttyS0 $cmdline\""
       echo 'serial = "file:/var/log/xen/guest-g1-serial.log"'
       echo 'vga = "none"'
       echo 'vnc = 0'
+      [ "$TB_GUEST_TYPE" = hvm-nopv ] && echo 'xen_platform_pci = 0'
     else
       echo "extra = \"console=hvc0 $cmdline\""
     fi
-    if [ "$TB_DISK" = 1 ]; then
+    if [ "$disk" = 1 ]; then
       truncate -s 64M "$STATE/g1-disk.img"
       echo "disk = [ 'format=raw, vdev=xvda, access=rw, script=$TB_HOME/lib/tb-block, target=$STATE/g1-disk.img' ]"
     fi
   } > "$cfg"
   cp "$cfg" "$O/g1.cfg"
   TB_GUEST_CONSOLE=/var/log/xen/guest-g1.log
-  [ "$TB_GUEST_TYPE" = hvm ] && TB_GUEST_CONSOLE=/var/log/xen/guest-g1-serial.log
+  [[ $TB_GUEST_TYPE = hvm* ]] && TB_GUEST_CONSOLE=/var/log/xen/guest-g1-serial.log
   # a fresh log per guest: ticks of a lost predecessor must not count for this one
   [ -f "$TB_GUEST_CONSOLE" ] && mv "$TB_GUEST_CONSOLE" "$TB_GUEST_CONSOLE.$(date +%s)"
   t=$(up)
@@ -90,7 +96,7 @@ start_guest() {
   mark "xl create took $(elapsed "$t")s"
   TB_GUEST=g1
   TB_GUEST_DOMID=$(xl domid g1)
-  [ "$TB_DISK" = 1 ] && TB_GUEST_DISK=$STATE/g1-disk.img
+  [ "$disk" = 1 ] && TB_GUEST_DISK=$STATE/g1-disk.img
   deadline=$(( ${t%.*} + TB_GUEST_BOOT_TIMEOUT ))
   until grep -aq "GUEST tick" "$TB_GUEST_CONSOLE" 2>/dev/null; do
     err=$(tr -d '\r' < "$TB_GUEST_CONSOLE" 2>/dev/null | grep -a -m1 -E '^GUEST (error|dirtier exited)')

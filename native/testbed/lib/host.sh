@@ -81,7 +81,7 @@ tb_images() {
   case "$(ldd /bin/busybox 2>&1 || true)" in *"not a dynamic"*) ;; *) tb_die "/bin/busybox is not static (install busybox-static)";; esac
   local key
   key=$( { sha256sum "$TB_HOME/lib/dom0-init" "$TB_HOME/lib/guest-init" "$TB_HOME/guest/dirtier.c" \
-             "$TB_HOME/tools/logdirty.c" "$TB_HOME/lib/host.sh"
+             "$TB_HOME/tools/logdirty.c" "$TB_HOME/tools/pausewatch.c" "$TB_HOME/lib/host.sh"
            stat -c '%n %s %Y' "$TB_KERNEL" "$xengz" /bin/busybox /usr/lib/x86_64-linux-gnu/libxenctrl.so
            gcc --version | head -1; } | sha256sum | cut -c1-16)
   TB_IMG=$TB_CACHE/images/$key
@@ -102,6 +102,8 @@ tb_images() {
   tb_initramfs "$tmp/gu" "$tmp/guest-initrd.gz" "$TB_KVER" $TB_GUEST_MODULES
   gcc -O2 -Wall -Wextra -Werror -o "$tmp/tb-logdirty" "$TB_HOME/tools/logdirty.c" -lxenctrl \
     || tb_die "cannot build tb-logdirty (needs libxen-dev)"
+  gcc -O2 -Wall -Wextra -Werror -o "$tmp/tb-pausewatch" "$TB_HOME/tools/pausewatch.c" -lxenctrl -lxenlight -lxentoollog \
+    || tb_die "cannot build tb-pausewatch (needs libxen-dev)"
   rm -rf "$tmp/d0" "$tmp/gu"
   touch "$tmp/complete"
   mv "$tmp" "$TB_IMG"

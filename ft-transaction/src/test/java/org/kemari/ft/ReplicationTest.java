@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import org.kemari.ft.receive.EpochReceiver;
 import org.kemari.ft.receive.ReceiverConfig;
 import org.kemari.ft.receive.ReceiverOutcome;
+import org.kemari.ft.receive.ReplicaFactory;
 import org.kemari.ft.send.EpochSender;
 import org.kemari.ft.send.SenderConfig;
 import org.kemari.ft.send.SenderListener;
@@ -23,6 +24,7 @@ import org.kemari.ft.transport.TestKeystores;
 import org.kemari.ft.transport.TransportConfig;
 import org.kemari.ft.wire.Features;
 import org.kemari.ft.wire.PageEncoding;
+import org.kemari.xen.DomainConfig;
 import org.kemari.xen.Hypervisor;
 import org.kemari.xen.sim.GuestSpec;
 import org.kemari.xen.sim.SimHost;
@@ -110,6 +112,42 @@ class ReplicationTest {
         primaryHost.runSteps(dom, 500);
         secondaryHost.runSteps(replica, 500);
         assertThat(secondaryHost.progress(replica, 1)).isEqualTo(primaryHost.progress(dom, 1));
+        GuestState.of(secondary, replica).assertSameAs(GuestState.of(primary, dom));
+    }
+
+    /**
+     * Real Xen: the toolstack builds the replica with the RAM its config gives, while a running
+     * primary can have frames beyond (grant frames mapped above its RAM). The receiver populates
+     * what the replica lacks instead of refusing the stream.
+     */
+    @Test
+    void framesTheReplicaLacksArePopulatedAndFilled() throws Exception {
+        int dom = primaryHost.createGuest(GuestSpec.memtouch("guest").withMemoryMiB(8).withWorkingSetPages(256)
+                .withStepsPerSecond(20_000));
+        LinkPair links = LinkPair.open(TransportConfig.insecure());
+        ReplicaFactory smaller = new ReplicaFactory() {
+            @Override
+            public int create(DomainConfig shape) {
+                return secondary.createDomain(new DomainConfig(shape.name(), shape.type(), shape.memoryPages() - 16,
+                        shape.vcpus()));
+            }
+
+            @Override
+            public void discard(int domid) {
+                secondary.destroy(domid);
+            }
+        };
+        EpochReceiver rx = new EpochReceiver(secondary, smaller, links.secondary(), ReceiverConfig.defaults("guest-replica"));
+        cleanup.add(rx);
+        rx.start();
+        EpochSender tx = sender(dom, links, SenderConfig.defaults());
+        tx.start();
+        primary.pause(dom);
+        tx.requestSync().get(10, TimeUnit.SECONDS);
+        int replica = rx.replicaDomid();
+
+        assertThat(secondary.domain(replica).maxGpfn()).isEqualTo(primary.domain(dom).maxGpfn());
+        assertThat(secondary.ramFrames(replica, primary.domain(dom).maxGpfn() - 15, 16).cardinality()).isEqualTo(16);
         GuestState.of(secondary, replica).assertSameAs(GuestState.of(primary, dom));
     }
 

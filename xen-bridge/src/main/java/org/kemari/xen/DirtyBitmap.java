@@ -56,6 +56,16 @@ public final class DirtyBitmap {
         }
     }
 
+    /** Keeps only the pages also set in {@code other}, of the same size (dirty pages that are RAM). */
+    public void and(DirtyBitmap other) {
+        if (other.bits != bits) {
+            throw new IllegalArgumentException("bitmap sizes differ: " + bits + " vs " + other.bits);
+        }
+        for (int i = 0; i < words.length; i++) {
+            words[i] &= other.words[i];
+        }
+    }
+
     public long cardinality() {
         long n = 0;
         for (long w : words) {

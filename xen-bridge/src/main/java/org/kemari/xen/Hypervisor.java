@@ -49,6 +49,24 @@ public interface Hypervisor extends AutoCloseable {
     /** Maps {@code count} frames of {@code pfns} (xenforeignmemory_map), with per-frame errors. */
     ForeignMapping map(int domid, long[] pfns, int count, boolean writable);
 
+    /**
+     * Which of {@code count} frames from {@code firstPfn} are the guest's own RAM: bit i of the
+     * result is frame {@code firstPfn + i} (xc_get_pfn_type_batch: every type but XTAB). Holes are
+     * not, and neither are Xen's pages mapped into the guest's physmap (shared info, grant-table
+     * frames), which are hypervisor state and travel by their own interfaces, as in Xen's own save.
+     * Much cheaper than mapping: a PVH/HVM guest's frame range spans ~1M pfns, nearly all holes.
+     */
+    java.util.BitSet ramFrames(int domid, long firstPfn, int count);
+
+    /**
+     * Gives the domain fresh RAM at frames it has none (xc_domain_populate_physmap_exact, one
+     * page each), as Xen's own restore does for frames the saved guest had and the new domain
+     * lacks: a replica built by the toolstack has RAM where the config says, while the running
+     * primary may also have frames it mapped into its physmap since (grant frames above its RAM).
+     * Only for frames that do not map; counts against the domain's memory limit (ENOMEM past it).
+     */
+    void populate(int domid, long[] pfns, int count);
+
     int hvmContextSize(int domid);
 
     HvmContext hvmContext(int domid);

@@ -80,6 +80,8 @@ final class ConfigVerb implements Verb {
         if (c.devices() != null) {
             row(sb, "devices.net", c.devices().net().toString());
         }
+        row(sb, "replica.xl-config", c.replica() == null ? "none (backend sim only)" : c.replica().xlConfig().toString());
+        row(sb, "replica.name", c.replicaName());
         row(sb, "security", c.security().kind().name().toLowerCase());
         c.security().files().forEach((key, path) -> row(sb, key, path.toString()));
         row(sb, "unsafe", Boolean.toString(c.unsafe()));

@@ -6,7 +6,7 @@ import java.util.List;
  * Writes the few JSON objects the command line prints (status). By hand, so the jar carries no
  * JSON library; field order is fixed so scripts and humans diffing output see stable text.
  */
-final class Json {
+public final class Json {
     private final StringBuilder sb = new StringBuilder("{");
 
     Json field(String name, String value) {
@@ -39,7 +39,7 @@ final class Json {
         return "[" + String.join(",", jsonValues) + "]";
     }
 
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder q = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -149,7 +149,7 @@ final class PairOptions {
             }
             base = new PairConfig(in.has(PAIR) ? in.value(PAIR) : domain, domain, primary,
                     endpoint(secondary, "secondary"), Backend.AUTO, SyncPolicy.DEFAULT, Heartbeat.DEFAULT, null,
-                    PairConfig.ALL_DEVICES, Compression.LZ4_DELTA, securityRequired(in), false, null);
+                    PairConfig.ALL_DEVICES, Compression.LZ4_DELTA, securityRequired(in), false, null, null);
         }
         PairConfig c = override(in, base, domain, secondary);
         List<Violation> broken = c.violations();
@@ -203,7 +203,7 @@ final class PairOptions {
                 sync, hb, witness, tap,
                 in.has(NO_COMPRESSION) ? Compression.NONE : b.compression(),
                 security(in).orElse(b.security()),
-                b.unsafe() || in.has(UNSAFE), devices(in, b.devices()));
+                b.unsafe() || in.has(UNSAFE), devices(in, b.devices()), b.replica());
     }
 
     private static Devices devices(Invocation in, Devices base) {

@@ -19,10 +19,12 @@ import java.util.regex.Pattern;
  * @param witness null only when {@code unsafe}
  * @param unsafe  xl remus -F: allow configurations that cannot guarantee a correct failover
  * @param devices the devices kemari's own backends serve, or null
+ * @param replica how the secondary builds the replica with xl (backend xen), or null
  */
 public record PairConfig(String name, String domain, Endpoint primary, Endpoint secondary, Backend backend,
                          SyncPolicy sync, Heartbeat heartbeat, Witness witness, Set<TapDevice> tap,
-                         Compression compression, Security security, boolean unsafe, Devices devices) {
+                         Compression compression, Security security, boolean unsafe, Devices devices,
+                         ReplicaDomain replica) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final Duration MIN_INTERVAL = Duration.ofMillis(1);
@@ -40,7 +42,12 @@ public record PairConfig(String name, String domain, Endpoint primary, Endpoint 
     /** The same pair seen from the other host: after a failover the old secondary protects back. */
     public PairConfig reversed() {
         return new PairConfig(name, domain, secondary, primary, backend, sync, heartbeat, witness, tap, compression,
-                security, unsafe, devices);
+                security, unsafe, devices, replica);
+    }
+
+    /** The replica's domain name on the secondary: replica.name, else {@code <pair>-replica}. */
+    public String replicaName() {
+        return replica != null && replica.name() != null ? replica.name() : name + "-replica";
     }
 
     /** Every rule this pairing breaks, in config-file order; empty when it is usable. */
@@ -74,6 +81,14 @@ public record PairConfig(String name, String domain, Endpoint primary, Endpoint 
                     + " must be at least twice the heartbeat interval " + Durations.format(heartbeat.interval())));
         }
         checkWitness(v);
+        if (replica != null && replica.name() != null && !NAME.matcher(replica.name()).matches()) {
+            v.add(new Violation("replica.name", "replica name '" + replica.name()
+                    + "' must be 1-64 letters, digits, '.', '_' or '-' (xl domain names of this form are unambiguous)"));
+        }
+        if (replica != null && replica.name() != null && replica.name().equals(domain)) {
+            v.add(new Violation("replica.name", "replica name '" + replica.name() + "' is the guest's own name;"
+                    + " on one host (or after a failover) the two would be confused"));
+        }
         if (tap.isEmpty() && !unsafe) {
             v.add(new Violation("tap", "tapping no devices lets output escape before it is replicated;"
                     + " set unsafe: true (or -F) to allow it"));

@@ -27,13 +27,14 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class PairConfigLoader {
     static final Set<String> TOP = keys("pair", "domain", "primary", "secondary", "backend", "sync", "heartbeat",
-            "witness", "tap", "compression", "security", "unsafe", "devices");
+            "witness", "tap", "compression", "security", "unsafe", "devices", "replica");
     static final Set<String> SYNC = keys("mode", "interval", "max-epoch-interval", "max-in-flight");
     static final Set<String> HEARTBEAT = keys("interval", "timeout");
     static final Set<String> WITNESS = keys("lease-file", "lease-duration");
     static final Set<String> SECURITY = keys("tls", "psk-file", "insecure");
     static final Set<String> TLS = keys("cert", "key", "ca");
     static final Set<String> DEVICES = keys("disk", "net");
+    static final Set<String> REPLICA = keys("xl-config", "name");
 
     private static final int MAX_CONFIG_CHARS = 1 << 20;
 
@@ -124,8 +125,15 @@ public final class PairConfigLoader {
             devices = new Devices(baseDir.resolve(disk),
                     dv.required(dv.value("net", Endpoint::parse), "net", "host:port the guest's packets go to"));
         }
+        ReplicaDomain replica = null;
+        if (top.has("replica")) {
+            YamlSection r = top.section("replica", REPLICA);
+            Path xl = r.required(r.value("xl-config", Path::of), "xl-config",
+                    "the xl config `xl create -p` builds the replica from");
+            replica = new ReplicaDomain(baseDir.resolve(xl), r.string("name").orElse(null));
+        }
         return new PairConfig(name, domain, primary, secondary, backend, sync, heartbeat, witness, tap,
-                compression, security, unsafe, devices);
+                compression, security, unsafe, devices, replica);
     }
 
     private static Security security(YamlSection top, Path baseDir) {

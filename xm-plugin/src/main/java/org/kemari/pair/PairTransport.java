@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import org.kemari.config.Compression;
 import org.kemari.config.Endpoint;
-import org.kemari.config.PairConfig;
 import org.kemari.config.Security;
 import org.kemari.ft.transport.TransportConfig;
 import org.kemari.ft.wire.Features;
@@ -37,9 +36,5 @@ final class PairTransport {
 
     static InetSocketAddress address(Endpoint e) {
         return new InetSocketAddress(e.host(), e.port());
-    }
-
-    static String replicaName(PairConfig pair) {
-        return pair.name() + "-replica";
     }
 }

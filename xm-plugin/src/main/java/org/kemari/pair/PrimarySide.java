@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Set;
 import org.kemari.config.PairConfig;
 import org.kemari.config.TapDevice;
+import org.kemari.dm.DeviceModels;
+import org.kemari.dm.PlatformCapture;
 import org.kemari.ft.EpochId;
 import org.kemari.ft.OpaqueRecord;
 import org.kemari.ft.send.EpochSender;
@@ -108,8 +110,12 @@ final class PrimarySide {
                         ? pair.sync().maxEpochInterval() : pair.sync().interval())
                 .withMaxInFlight(pair.sync().maxInFlight())
                 .withTimeouts(pair.heartbeat().interval(), pair.heartbeat().timeout());
-        try (EpochSender sender = new EpochSender(hv, domid, link, sc)) {
+        try (PlatformCapture platform = PlatformCapture.open(hv, domid, DeviceModels.of(hv), log);
+             EpochSender sender = new EpochSender(hv, domid, link, sc)) {
             sender.addContributor(epoch -> List.of(new OpaqueRecord(OpaqueRecord.Kind.EVENT_TAP_LOG, tap.heldLog().encode())));
+            sender.addContributor(platform);
+            platform.failoverRefusal(pair.domain()).ifPresent(why -> log.println("kemari: protect: " + pair.name()
+                    + ": WARNING: the replica is kept up to date, but failover to it will be refused: " + why));
             sender.listener(new SenderListener() {
                 @Override
                 public void progress(SyncProgress p) {

@@ -3,11 +3,16 @@ package org.kemari.pair;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.kemari.cli.CliException;
+import org.kemari.cli.ExitCode;
 import org.kemari.config.PairConfig;
+import org.kemari.dm.DeviceModels;
+import org.kemari.dm.HvmTakeover;
 import org.kemari.ft.EpochId;
 import org.kemari.ft.OpaqueRecord;
 import org.kemari.ft.receive.EpochReceiver;
@@ -38,6 +43,7 @@ final class SecondarySide {
     private final PrintStream log;
     private final WitnessLease witness;
     private final AtomicReference<HeldLog> lastHeld = new AtomicReference<>();
+    private final HvmTakeover platform;
 
     SecondarySide(PairConfig pair, Hypervisor hv, ReplicaFactory replicas, GuestDevices devices, PhaseReporter phase,
                   PrintStream log, WitnessLease witness) {
@@ -48,6 +54,7 @@ final class SecondarySide {
         this.phase = phase;
         this.log = log;
         this.witness = witness;
+        this.platform = new HvmTakeover(DeviceModels.of(hv), log);
     }
 
     /** Runs until stopped; returns true if this host failed over and served the guest. */
@@ -80,11 +87,13 @@ final class SecondarySide {
     }
 
     private ReceiverOutcome receive(Link link, Connections incoming) throws InterruptedException {
-        ReceiverConfig rc = ReceiverConfig.defaults(PairTransport.replicaName(pair))
+        ReceiverConfig rc = ReceiverConfig.defaults(pair.replicaName())
                 .withFeatures(PairTransport.features(pair.compression()))
                 .withTimeouts(pair.heartbeat().interval(), pair.heartbeat().timeout());
         try (EpochReceiver rx = new EpochReceiver(hv, replicas, link, rc)) {
             rx.addConsumer((epoch, records) -> keepHeldLog(records));
+            platform.forget();
+            rx.addConsumer(platform);
             rx.start();
             log.println("kemari: receive: " + pair.name() + ": primary " + link.peer() + " connected");
             while (true) {
@@ -148,6 +157,7 @@ final class SecondarySide {
 
     private boolean takeOver(ReceiverOutcome outcome, Connections incoming) throws InterruptedException {
         int replica = outcome.replicaDomid();
+        refuseIfImpossible(replica, outcome.lastCommitted());
         log.println("kemari: receive: " + pair.name() + ": primary lost; replica dom " + replica + " holds "
                 + outcome.lastCommitted() + "; taking the witness lease " + witness.file());
         while (true) {
@@ -177,12 +187,28 @@ final class SecondarySide {
         return true;
     }
 
+    /**
+     * Decided before the lease is taken: a failover Xen cannot complete must not fence a primary
+     * that may come back. The replica stays paused for the administrator (docs/failover.md).
+     */
+    private void refuseIfImpossible(int replica, EpochId epoch) {
+        Optional<String> why = platform.refusal(hv, replica, pair.domain());
+        if (why.isPresent()) {
+            String line = why.get() + "; replica dom " + replica + " kept paused at " + epoch;
+            log.println("kemari: receive: " + pair.name() + ": failover refused: " + line);
+            phase.refuseFailover(line);
+            phase.report(PairPhase.STOPPED, epoch.number());
+            throw new CliException(ExitCode.FAILURE, pair.name() + ": failover refused: " + line);
+        }
+    }
+
     private void activate(int replica, EpochId epoch) throws InterruptedException {
         HeldLog held = lastHeld.get();
         log.println("kemari: receive: " + pair.name() + ": lease generation " + witness.generation() + " taken; replaying "
                 + (held == null ? "unanswered requests" : held.heldCount() + " held request(s) and any other unanswered")
                 + " on the replicated rings; unpausing dom " + replica + " at " + epoch);
         try (AutoCloseable served = devices.reattach(hv, replica)) {
+            platform.restore(hv, replica);
             hv.unpause(replica);
             phase.failoverServed();
             phase.report(PairPhase.FAILED_OVER, epoch.number());

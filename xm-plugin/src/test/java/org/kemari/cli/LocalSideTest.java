@@ -18,7 +18,7 @@ class LocalSideTest {
 
     static PairConfig pair(Endpoint primary, Endpoint secondary) {
         return new PairConfig("web1", "web1", primary, secondary, Backend.SIM, SyncPolicy.DEFAULT, Heartbeat.DEFAULT,
-                null, PairConfig.ALL_DEVICES, Compression.NONE, Security.insecure(), true, null);
+                null, PairConfig.ALL_DEVICES, Compression.NONE, Security.insecure(), true, null, null);
     }
 
     @Test

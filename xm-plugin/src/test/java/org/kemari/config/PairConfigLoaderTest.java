@@ -65,6 +65,8 @@ class PairConfigLoaderTest {
         assertThat(c.security()).isEqualTo(Security.tls(dir.resolve("tls/dom0.crt"), dir.resolve("tls/dom0.key"),
                 dir.resolve("tls/ca.crt")));
         assertThat(c.unsafe()).isFalse();
+        assertThat(c.replica()).isEqualTo(new ReplicaDomain(Path.of("/etc/kemari/web1-replica.cfg"), null));
+        assertThat(c.replicaName()).isEqualTo("web1-replica");
     }
 
     @Test
@@ -90,6 +92,29 @@ class PairConfigLoaderTest {
         assertThat(c.tap()).isEqualTo(PairConfig.ALL_DEVICES);
         assertThat(c.security().kind()).isEqualTo(Security.Kind.INSECURE);
         assertThat(c.devices()).isNull();
+        assertThat(c.replica()).isNull();
+        assertThat(c.replicaName()).isEqualTo("pair-replica");
+    }
+
+    @Test
+    void replicaXlConfigResolvesAgainstTheConfigAndTheNameIsOptional() {
+        PairConfig c = parse(minimal("security:\n  insecure: true\nreplica:\n  xl-config: g1-replica.cfg\n  name: g1-r\n"));
+
+        assertThat(c.replica()).isEqualTo(new ReplicaDomain(dir.resolve("g1-replica.cfg"), "g1-r"));
+        assertThat(c.replicaName()).isEqualTo("g1-r");
+    }
+
+    @Test
+    void replicaErrorsNameKeyLineAndColumn() {
+        assertThat(failure(minimal("security:\n  insecure: true\nreplica:\n  name: r1\n")).getMessage())
+                .isEqualTo("pair.yaml:9:3: missing required key 'replica.xl-config' (the xl config `xl create -p` builds the replica from)");
+        assertThat(failure(minimal("security:\n  insecure: true\nreplica:\n  xl-config: r.cfg\n  name: web1\n")).getMessage())
+                .isEqualTo("pair.yaml:10:9: replica name 'web1' is the guest's own name; on one host (or after a failover)"
+                        + " the two would be confused");
+        assertThat(failure(minimal("security:\n  insecure: true\nreplica:\n  xl-config: r.cfg\n  name: 'a b'\n")).getMessage())
+                .startsWith("pair.yaml:10:9: replica name 'a b' must be 1-64 letters");
+        assertThat(failure(minimal("security:\n  insecure: true\nreplica:\n  xl-cfg: r.cfg\n")).getMessage())
+                .startsWith("pair.yaml:9:3: unknown key 'replica.xl-cfg'");
     }
 
     @Test

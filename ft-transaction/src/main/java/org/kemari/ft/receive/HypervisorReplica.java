@@ -35,7 +35,7 @@ final class HypervisorReplica implements Replica {
 
     @Override
     public void write(long[] pfns, int count, ByteBuffer pages) {
-        try (ForeignMapping m = hv.map(domid, pfns, count, true)) {
+        try (ForeignMapping m = mapForWrite(pfns, count)) {
             for (int i = 0; i < count; i++) {
                 page(m, i).put(pages.slice(pages.position() + i * Wire.PAGE_SIZE, Wire.PAGE_SIZE));
             }
@@ -50,21 +50,44 @@ final class HypervisorReplica implements Replica {
             for (int i = 0; i < n; i++) {
                 pfns[i] = epoch.pages.pfn(start + i);
             }
-            try (ForeignMapping m = hv.map(domid, pfns, n, true)) {
+            try (ForeignMapping m = mapForWrite(pfns, n)) {
                 for (int i = 0; i < n; i++) {
                     page(m, i).put(epoch.pages.page(start + i));
                 }
             }
         }
-        for (VcpuContext v : epoch.vcpus) {
-            hv.setVcpuContext(domid, v);
-        }
-        // last: for HVM and PVH guests the HVM context is the complete CPU state (as in Xen's
-        // own restore), so it must win over anything the vcpu contexts do not carry
+        // for HVM and PVH guests the HVM context is the complete CPU state, and Xen's own restore
+        // loads that alone: xc_vcpu_setcontext on such a vcpu rewrites only part of it
         if (epoch.hvm != null) {
             hv.setHvmContext(domid, epoch.hvm);
+        } else {
+            for (VcpuContext v : epoch.vcpus) {
+                hv.setVcpuContext(domid, v);
+            }
         }
         grants.restore(domid, epoch.grants);
+    }
+
+    /**
+     * Maps frames for writing, first populating those the replica lacks: the toolstack built it
+     * with the RAM its config gives, while the running primary also has frames it mapped into
+     * its physmap later (a PVH/HVM guest's grant frames go above its RAM), which it sends like any.
+     */
+    private ForeignMapping mapForWrite(long[] pfns, int count) {
+        ForeignMapping m = hv.map(domid, pfns, count, true);
+        long[] missing = new long[count];
+        int k = 0;
+        for (int i = 0; i < count; i++) {
+            if (m.error(i) != 0) {
+                missing[k++] = pfns[i];
+            }
+        }
+        if (k == 0) {
+            return m;
+        }
+        m.close();
+        hv.populate(domid, missing, k);
+        return hv.map(domid, pfns, count, true);
     }
 
     private ByteBuffer page(ForeignMapping m, int i) {

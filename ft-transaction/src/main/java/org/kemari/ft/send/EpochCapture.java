@@ -22,14 +22,16 @@ final class EpochCapture {
     private final List<EpochContributor> contributors;
     private final DirtyBitmap dirty;
     private final PageCopier copier;
+    private final DirtyBitmap ram;
 
-    EpochCapture(Hypervisor hv, DomainInfo guest, GrantTables grants, List<EpochContributor> contributors) {
+    EpochCapture(Hypervisor hv, DomainInfo guest, GrantTables grants, List<EpochContributor> contributors, DirtyBitmap ram) {
         this.hv = hv;
         this.guest = guest;
         this.grants = grants;
         this.contributors = contributors;
         this.dirty = new DirtyBitmap(guest.maxGpfn() + 1);
         this.copier = new PageCopier(hv, guest.domid());
+        this.ram = ram;
     }
 
     /**
@@ -46,6 +48,9 @@ final class EpochCapture {
             if (leftover != null) {
                 dirty.or(leftover);
             }
+            // the guest's writes to Xen's pages in its physmap (grant entries) are logged too;
+            // those pages travel as the grant snapshot, not as RAM the replica would have to grow
+            dirty.and(ram);
             copier.copy(dirty, into.pages);
             if (guest.type().hasHvmContext()) {
                 into.hvm = hv.hvmContext(domid).bytes();

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -163,8 +162,9 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         timer.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
         hv.enableLogDirty(domid);
         logDirty = true;
-        DirtyBitmap leftover = precopy();
-        EpochCapture capture = new EpochCapture(hv, guest, grants, contributors);
+        DirtyBitmap ram = GuestRam.of(hv, domid, guest.maxGpfn() + 1);
+        DirtyBitmap leftover = precopy(ram);
+        EpochCapture capture = new EpochCapture(hv, guest, grants, contributors, ram);
         captureThread = daemon(() -> captureLoop(capture, leftover), "kemari-sender-capture");
         transmitThread = daemon(this::transmitLoop, "kemari-sender-transmit");
         synchronized (trigger) {
@@ -281,15 +281,11 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
     }
 
     /** Live rounds; returns pages harvested but not sent, for epoch 1, or null. */
-    private DirtyBitmap precopy() throws IOException {
+    private DirtyBitmap precopy(DirtyBitmap ram) throws IOException {
         DirtyBitmap dirty = new DirtyBitmap(guest.maxGpfn() + 1);
         hv.cleanLogDirty(domid, dirty);
-        long[] words = dirty.words();
-        Arrays.fill(words, -1L);
-        int tail = (int) (dirty.size() & 63);
-        if (tail != 0) {
-            words[words.length - 1] = (1L << tail) - 1;
-        }
+        dirty.clear();
+        dirty.or(ram);
         PageCopier copier = new PageCopier(hv, domid);
         PageStore set = new PageStore();
         long total = 0;
@@ -300,7 +296,9 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
             if (round >= config.precopyRounds()) {
                 return null;
             }
-            long count = hv.cleanLogDirty(domid, dirty);
+            hv.cleanLogDirty(domid, dirty);
+            dirty.and(ram);
+            long count = dirty.cardinality();
             if (count <= config.convergedPages() || count >= previous) {
                 return dirty;
             }

@@ -16,11 +16,12 @@ public enum RecordType {
     EPOCH_COMMIT(0x00000008),
     ACK(0x00000009),
     ERROR(0x0000000A),
-    HEARTBEAT(0x8000000B);
+    HEARTBEAT(0x8000000B),
+    HVM_PLATFORM(0x0000000C);
 
     public static final int OPTIONAL_BIT = 0x80000000;
 
-    private static final RecordType[] BY_LOW_CODE = new RecordType[12];
+    private static final RecordType[] BY_LOW_CODE = new RecordType[13];
 
     static {
         for (RecordType t : values()) {

@@ -31,6 +31,8 @@ import org.kemari.xen.jna.bind.XenforeignmemoryHandle;
 final class XenHypervisor implements Hypervisor {
     /** Domains fetched per xc_domain_getinfolist call. */
     private static final int INFO_BATCH = 64;
+    /** XEN_DOMCTL_getpageframeinfo3 refuses more frames per call (E2BIG). */
+    private static final int PFN_TYPE_BATCH = 1024;
 
     private final XenLibraries libs;
     private final XenCtrl ctrl;
@@ -189,6 +191,36 @@ final class XenHypervisor implements Hypervisor {
         }
         return new MappedPages("xenforeignmemory_map", "xenforeignmemory_unmap",
                 (b, n) -> libs.fmem().xenforeignmemory_unmap(fmem(), b, n), errors, domid, frames, err, base, writable);
+    }
+
+    @Override
+    public java.util.BitSet ramFrames(int domid, long firstPfn, int count) {
+        java.util.BitSet ram = new java.util.BitSet(count);
+        long[] arr = new long[PFN_TYPE_BATCH];
+        for (int done = 0; done < count; done += arr.length) {
+            int n = Math.min(arr.length, count - done);
+            for (int i = 0; i < n; i++) {
+                arr[i] = firstPfn + done + i;
+            }
+            check(ctrl.xc_get_pfn_type_batch(xch(), domid, n, arr), "xc_get_pfn_type_batch", domid);
+            for (int i = 0; i < n; i++) {
+                long type = arr[i] & XenCtrl.XEN_DOMCTL_PFINFO_LTAB_MASK;
+                if (type != XenCtrl.XEN_DOMCTL_PFINFO_XTAB && type != XenCtrl.XEN_DOMCTL_PFINFO_BROKEN) {
+                    ram.set(done + i);
+                }
+            }
+        }
+        return ram;
+    }
+
+    @Override
+    public void populate(int domid, long[] pfns, int count) {
+        if (count <= 0 || count > pfns.length) {
+            throw new XenException("xc_domain_populate_physmap_exact", domid, Errno.EINVAL,
+                    "frame count " + count + " outside 1.." + pfns.length);
+        }
+        check(ctrl.xc_domain_populate_physmap_exact(xch(), domid, count, 0, 0, Arrays.copyOf(pfns, count)),
+                "xc_domain_populate_physmap_exact(" + count + " frames from pfn " + Long.toHexString(pfns[0]) + ")", domid);
     }
 
     @Override

@@ -37,6 +37,8 @@ final class SimDomain {
     final DirtyLog dirty;
     final GuestMemory memory;
     final GrantTable grants = new GrantTable();
+    /** Frames populated beyond the RAM the domain was built with (see Hypervisor#populate). */
+    final java.util.Map<Long, ByteBuffer> populated = new java.util.concurrent.ConcurrentHashMap<>();
     final SimGuest guest;
     /** Names this domain's vcpu threads: host tag and domid. */
     final String threadPrefix;
@@ -93,7 +95,9 @@ final class SimDomain {
             } else {
                 state = anyRunnable() ? DomainState.RUNNING : DomainState.BLOCKED;
             }
-            return new DomainInfo(id, name, state, type, pages, pages, pages - 1, cpus.length);
+            long top = populated.keySet().stream().mapToLong(Long::longValue).max().orElse(pages - 1);
+            return new DomainInfo(id, name, state, type, pages, pages + populated.size(), Math.max(top, pages - 1),
+                    cpus.length);
         } finally {
             lock.unlock();
         }

@@ -127,6 +127,43 @@ final class SimHypervisor implements Hypervisor {
         return d.stopped(SHADOW_OP, () -> d.dirty.harvest(into, clean));
     }
 
+    /** A simulated domain's RAM is 0..pages-1 plus what was populated; it maps no Xen pages into its physmap. */
+    @Override
+    public java.util.BitSet ramFrames(int domid, long firstPfn, int count) {
+        SimDomain d = guest("xc_get_pfn_type_batch", domid);
+        java.util.BitSet ram = new java.util.BitSet(count);
+        for (int i = 0; i < count; i++) {
+            long pfn = firstPfn + i;
+            if ((pfn >= 0 && pfn < d.pages) || d.populated.containsKey(pfn)) {
+                ram.set(i);
+            }
+        }
+        return ram;
+    }
+
+    /**
+     * Frames beyond the RAM a simulated domain was built with; EEXIST for a frame it has. Unlike
+     * Xen, no memory limit applies: a simulated domain's limit is its RAM, so it has no headroom.
+     */
+    @Override
+    public void populate(int domid, long[] pfns, int count) {
+        String op = "xc_domain_populate_physmap_exact";
+        SimDomain d = guest(op, domid);
+        if (pfns == null || count <= 0 || count > pfns.length) {
+            throw new XenException(op, domid, Errno.EINVAL, "bad frame count " + count);
+        }
+        for (int i = 0; i < count; i++) {
+            long pfn = pfns[i];
+            if (pfn < 0 || (pfn < d.pages) || d.populated.containsKey(pfn)) {
+                throw new XenException(op, domid, pfn < 0 ? Errno.EINVAL : Errno.EEXIST, "pfn " + Long.toHexString(pfn)
+                        + (pfn < 0 ? " is negative" : " is populated already"));
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            d.populated.put(pfns[i], ByteBuffer.allocateDirect(ForeignMapping.PAGE_SIZE));
+        }
+    }
+
     /** Frames beyond the domain's memory fail one by one with EINVAL, as a p2m miss does in Xen. */
     @Override
     public ForeignMapping map(int domid, long[] pfns, int count, boolean writable) {
@@ -140,7 +177,10 @@ final class SimHypervisor implements Hypervisor {
         int[] errors = new int[count];
         ByteBuffer[] pages = new ByteBuffer[count];
         for (int i = 0; i < count; i++) {
-            if (mapped[i] < 0 || mapped[i] >= d.pages) {
+            ByteBuffer extra = d.populated.get(mapped[i]);
+            if (extra != null) {
+                pages[i] = writable ? extra.duplicate() : extra.asReadOnlyBuffer();
+            } else if (mapped[i] < 0 || mapped[i] >= d.pages) {
                 errors[i] = Errno.EINVAL;
             } else {
                 ByteBuffer view = d.memory.frame(mapped[i]);

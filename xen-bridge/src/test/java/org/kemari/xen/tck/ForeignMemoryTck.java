@@ -61,6 +61,48 @@ public abstract class ForeignMemoryTck extends TckBase {
     }
 
     @Test
+    void aPopulatedHoleMapsAndKeepsWhatDom0Writes() {
+        int domid = startGuest("populate");
+        hv.pause(domid);
+        long hole = hv.domain(domid).maxGpfn() + 16;
+        long[] pfns = {hole};
+        try (ForeignMapping before = hv.map(domid, pfns, 1, false)) {
+            assertThat(before.error(0)).as("pfn maxGpfn+16 before populating").isNotZero();
+        }
+        hv.populate(domid, pfns, 1);
+        try (ForeignMapping w = hv.map(domid, pfns, 1, true)) {
+            assertThat(w.error(0)).isZero();
+            w.page(0).order(ByteOrder.LITTLE_ENDIAN).putLong(8, 0x4b454d4152493031L);
+        }
+        try (ForeignMapping r = hv.map(domid, pfns, 1, false)) {
+            assertThat(r.page(0).order(ByteOrder.LITTLE_ENDIAN).getLong(8)).isEqualTo(0x4b454d4152493031L);
+        }
+        assertThat(hv.domain(domid).maxGpfn()).isGreaterThanOrEqualTo(hole);
+        assertThat(hv.ramFrames(domid, hole - 1, 2).get(1)).as("the populated frame is RAM").isTrue();
+    }
+
+    @Test
+    void ramFramesAreThoseThatMapAndHolesAreNot() {
+        int domid = startGuest("ram");
+        long last = hv.domain(domid).maxGpfn();
+        java.util.BitSet low = hv.ramFrames(domid, 0, 16);
+        assertThat(low.get(0)).as("pfn 0").isTrue();
+        assertThat(hv.ramFrames(domid, layout().counterPfn(), 1).get(0)).as("the counter's frame").isTrue();
+        assertThat(hv.ramFrames(domid, last + 1, 4096).isEmpty()).as("frames beyond maxGpfn").isTrue();
+        long[] pfns = new long[16];
+        for (int i = 0; i < 16; i++) {
+            pfns[i] = i;
+        }
+        try (ForeignMapping m = hv.map(domid, pfns, 16, false)) {
+            for (int i = 0; i < 16; i++) {
+                if (low.get(i)) {
+                    assertThat(m.error(i)).as("RAM frame %d maps", i).isZero();
+                }
+            }
+        }
+    }
+
+    @Test
     void aReadOnlyMappingCannotBeWritten() {
         int domid = startGuest("ro");
         try (ForeignMapping m = hv.map(domid, new long[] {layout().counterPfn()}, 1, false)) {

@@ -49,6 +49,20 @@ public interface XenCtrl extends Library {
 
     int xc_domain_maximum_gpfn(XcInterfaceHandle xch, int domid, LongByReference gpfns);
 
+    /**
+     * Exported by libxenctrl 4.17 though declared only in its private header: in, pfns; out, each
+     * replaced by its XEN_DOMCTL_PFINFO_* type (public/domctl.h). Xen takes at most 1024 per call.
+     */
+    int xc_get_pfn_type_batch(XcInterfaceHandle xch, int dom, int num, long[] arr);
+
+    long XEN_DOMCTL_PFINFO_LTAB_MASK = 0xfL << 28;
+    long XEN_DOMCTL_PFINFO_XTAB = 0xfL << 28;
+    long XEN_DOMCTL_PFINFO_BROKEN = 0xdL << 28;
+
+    /** extent_start: xen_pfn_t[nr_extents] (unsigned long on x86-64). */
+    int xc_domain_populate_physmap_exact(XcInterfaceHandle xch, int domid, long nrExtents, int extentOrder,
+                                         int memFlags, long[] extentStart);
+
     long xc_logdirty_control(XcInterfaceHandle xch, int domid, int sop, XcHypercallBuffer dirtyBitmap,
                              long pages, int mode, XcShadowOpStats stats);
 

@@ -1,0 +1,148 @@
+# protect: Kemari protects the live guest g1 on the real Xen, the replica on the same host.
+# `kemari receive` (secondary) and `kemari protect` (primary) run in dom0 over 127.0.0.1 in
+# memory-only mode (tap: [], unsafe: true: no device output held, as xl remus -n -d); the
+# receiver builds the paused replica g1-replica with `xl create -p` of g1's config without its
+# disk. After at least KEMARI_PROTECT_EPOCHS committed epochs (default 100) the guest's stops are
+# sampled from outside (tb-pausewatch, as cases/remus.sh samples xl remus), then g1 is paused,
+# an epoch captured after that pause is awaited on the secondary, and ReplicaCompare checks
+# primary and replica byte for byte (every populated frame, the HVM context, the vcpu contexts).
+# Then g1 runs again, the pair stops (the replica is destroyed) and g1 is checked alive.
+# Runs in dom0 (testbed.sh -t 900 cases/protect.sh).
+. "$TB_LIB"
+tb_need_guest
+[ -n "$TB_JAVA_CP" ] || tb_pending "no Java helper: $TB_JAVA_WHY"
+jar=$TB_REPO/xm-plugin/target/kemari.jar
+[ -f "$jar" ] || tb_pending "$jar not built (mvn -B package)"
+java=/usr/lib/jvm/java-17-openjdk-amd64/bin/java
+[ -x "$java" ] || java=$(command -v java) || tb_fail "no java in dom0 (install openjdk-17-jre-headless on the host)"
+EPOCHS=${KEMARI_PROTECT_EPOCHS:-100}
+INTERVAL=${KEMARI_PROTECT_INTERVAL:-100ms}
+IN_FLIGHT=4
+SAMPLE_S=${KEMARI_PROTECT_SAMPLE_S:-20}
+W=/run/kemari-protect
+# dom0's init brings up no interface, not even loopback: connect() to 127.0.0.1 then fails
+# with ENETUNREACH although bind() worked
+ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up || tb_fail "cannot bring up lo in dom0"
+mkdir -p "$W/primary" "$W/secondary"
+
+# C2 dies with SIGILL under this emulator; serial GC: two JVMs share dom0's two vcpus
+JOPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx384m -XX:MaxDirectMemorySize=256m"
+sed '/^disk/d; /^name/d' /xshare/out/g1.cfg > "$W/g1-replica.cfg"
+cat > "$W/g1.yaml" <<YAML
+pair: g1
+domain: g1
+primary: 127.0.0.1:8101
+secondary: 127.0.0.1:8102
+backend: xen
+sync:
+  mode: periodic
+  interval: $INTERVAL
+  max-in-flight: $IN_FLIGHT
+# generous: two JVMs and the guest share an emulated machine
+heartbeat:
+  interval: 1s
+  timeout: 60s
+tap: []
+unsafe: true
+compression: lz4-delta
+replica:
+  xl-config: $W/g1-replica.cfg
+  name: g1-replica
+security:
+  insecure: true
+YAML
+cp "$W/g1.yaml" "$W/g1-replica.cfg" "$TB_OUT/"
+
+RX="" PX=""
+stop_pid() {  # stop_pid PID SECONDS: SIGTERM, then SIGKILL if it has not exited in time
+  local pid=$1 i
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid"
+  for i in $(seq $(($2 * 2))); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
+  tb_say "pid $pid ignored SIGTERM for $2 s; SIGKILL"
+  kill -KILL "$pid"
+}
+cleanup() {
+  # the primary first: its END makes the receiver discard the replica instead of failing over
+  stop_pid "$PX" 30; stop_pid "$RX" 30
+  xl list g1-replica > /dev/null 2>&1 && { tb_say "destroying leftover g1-replica"; xl destroy g1-replica; }
+  tb_restore
+}
+trap cleanup EXIT
+
+epoch() { sed -n 's/^epoch=//p' "$W/$1/g1.state" 2>/dev/null | grep . || echo -1; }
+phase() { sed -n 's/^phase=//p' "$W/$1/g1.state" 2>/dev/null; }
+# wait_epoch SIDE N SECONDS: until SIDE's published epoch reaches N; fails with the logs' tails
+wait_epoch() {
+  local n=0 deadline=$(( $(cut -d. -f1 /proc/uptime) + $3 ))
+  until [ "$(epoch "$1")" -ge "$2" ]; do
+    kill -0 "$RX" 2>/dev/null || tb_fail "kemari receive exited: $(tail -3 "$TB_OUT/receive.log")"
+    kill -0 "$PX" 2>/dev/null || tb_fail "kemari protect exited: $(tail -3 "$TB_OUT/protect.log")"
+    [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ] \
+      || tb_fail "$1 at epoch $(epoch "$1") ($(phase "$1")) after $3 s, wanted $2; protect: $(tail -2 "$TB_OUT/protect.log")"
+    n=$((n + 1)); [ $((n % 60)) = 0 ] && tb_say "waiting: $1 at epoch $(epoch "$1") ($(phase "$1")); protect: $(tail -c 300 "$TB_OUT/protect.log" | tr '\r' '\n' | grep . | tail -1)"
+    sleep 0.5
+  done
+}
+
+t0=$(tb_up)
+"$java" $JOPTS -jar "$jar" receive -e --config "$W/g1.yaml" --state-dir "$W/secondary" > "$TB_OUT/receive.log" 2>&1 &
+RX=$!
+deadline=$(( $(cut -d. -f1 /proc/uptime) + 120 ))
+until grep -q "listening on" "$TB_OUT/receive.log"; do
+  kill -0 "$RX" 2>/dev/null || tb_fail "kemari receive exited: $(tail -3 "$TB_OUT/receive.log")"
+  [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ] || tb_fail "kemari receive not listening after 120 s"
+  sleep 0.5
+done
+tb_say "receiver listening after $(awk -v a="$(tb_up)" -v b="$t0" 'BEGIN{printf "%.1f", a-b}') s"
+t1=$(tb_up)
+"$java" $JOPTS -jar "$jar" protect -e --config "$W/g1.yaml" --state-dir "$W/primary" > "$TB_OUT/protect.log" 2>&1 &
+PX=$!
+wait_epoch primary 1 400
+tb_say "initial sync done (epoch 1 acknowledged) $(awk -v a="$(tb_up)" -v b="$t1" 'BEGIN{printf "%.1f", a-b}') s after protect started"
+xl list | tee "$TB_OUT/xl-list-protected.txt"
+t2=$(tb_up); e2=$(epoch secondary)
+wait_epoch secondary "$EPOCHS" 600
+t3=$(tb_up); e3=$(epoch secondary)
+tb_say "epochs $e2 -> $e3 committed in $(awk -v a="$t3" -v b="$t2" 'BEGIN{printf "%.1f", a-b}') s" \
+  "($(awk -v a="$t3" -v b="$t2" -v n=$((e3 - e2)) 'BEGIN{printf "%.2f", n/(a-b)}') epochs/s)"
+
+# the guest's stops seen from outside, measured exactly as cases/remus.sh measures xl remus
+ea=$(epoch secondary)
+w=$("$TB_TOOLS/tb-pausewatch" watch "$TB_GUEST_DOMID" "$SAMPLE_S") || tb_fail "tb-pausewatch failed"
+eb=$(epoch secondary)
+echo "kemari interval=$INTERVAL epochs=$((eb - ea)) in ${SAMPLE_S}s $w" | tee "$TB_OUT/pausewatch.txt"
+ticks_before=$(tb_console_tick)
+
+# equality at an epoch boundary: pause g1, then wait for an epoch the sender can only have
+# captured after the pause: the primary's acknowledged epoch A, read after the pause, bounds
+# what was captured before it by A + max-in-flight (the sender holds at most that many unacked)
+tb_pause
+a=$(epoch primary)
+want=$((a + IN_FLIGHT + 1))
+tb_say "g1 paused; primary acknowledged $a; waiting for epoch $want on the secondary"
+wait_epoch secondary "$want" 120
+tb_say "secondary committed $(epoch secondary); comparing (the paused primary's later epochs carry no new state)"
+xl list | tee "$TB_OUT/xl-list-compare.txt"
+"$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$TB_JAVA_CP" org.kemari.testbed.ReplicaCompare g1 g1-replica \
+  > "$TB_OUT/compare.log" 2>&1
+crc=$?
+cat "$TB_OUT/compare.log"
+tb_unpause
+tb_expect_advance console 60 3
+e_after=$(epoch secondary)
+wait_epoch secondary $((e_after + 3)) 60
+tb_say "epochs flow again after unpause ($e_after -> $(epoch secondary))"
+
+stop_pid "$PX" 30; PX_rc=$(wait "$PX"; echo $?); PX=""
+deadline=$(( $(cut -d. -f1 /proc/uptime) + 60 ))
+while xl list g1-replica > /dev/null 2>&1 && [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ]; do sleep 1; done
+xl list g1-replica > /dev/null 2>&1 && tb_fail "the receiver did not destroy g1-replica within 60 s of the primary's END"
+stop_pid "$RX" 30; RX=""
+tb_say "pair stopped (protect rc=$PX_rc), g1-replica destroyed by the receiver"
+tb_guest_alive || tb_fail "g1 is not the same live domain after protection"
+tb_expect_advance console 60 3
+case $crc in
+  0) tb_pass "$e3 epochs; replica equal to the paused primary ($(grep '^pages:' "$TB_OUT/compare.log" | cut -c1-140)); $w";;
+  *) tb_fail "ReplicaCompare rc=$crc: $(grep -E '^(RESULT|ERROR)' "$TB_OUT/compare.log" | tail -1); console tick was $ticks_before";;
+esac

@@ -1,0 +1,93 @@
+# Helpers for cases that run a Kemari pair in dom0 (both daemons on this host over 127.0.0.1,
+# memory only: tap: [], unsafe: true). Sourced after case-lib.sh. The case sets W (a work
+# directory), and may set PAIR_FAIL (the function that reports a failure, default tb_fail).
+# Publishes RX and PX, the pids of `kemari receive` and `kemari protect`.
+
+PAIR_FAIL=${PAIR_FAIL:-tb_fail}
+RX="" PX=""
+# C2 dies with SIGILL under this emulator; serial GC: two JVMs share dom0's two vcpus
+PAIR_JOPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx384m -XX:MaxDirectMemorySize=256m"
+
+# pair_need: java, the kemari jar, the Java helpers and dom0's loopback, or PENDING/FAIL.
+pair_need() {
+  [ -n "$TB_JAVA_CP" ] || tb_pending "no Java helper: $TB_JAVA_WHY"
+  PAIR_JAR=$TB_REPO/xm-plugin/target/kemari.jar
+  [ -f "$PAIR_JAR" ] || tb_pending "$PAIR_JAR not built (mvn -B package)"
+  PAIR_JAVA=/usr/lib/jvm/java-17-openjdk-amd64/bin/java
+  [ -x "$PAIR_JAVA" ] || PAIR_JAVA=$(command -v java) || tb_fail "no java in dom0 (install openjdk-17-jre-headless on the host)"
+  # dom0's loopback is down in the testbed's minimal init; the pair talks over 127.0.0.1
+  ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up || tb_fail "cannot bring up lo in dom0"
+  mkdir -p "$W/primary" "$W/secondary"
+}
+
+# pair_config PORT INTERVAL MAX_IN_FLIGHT HEARTBEAT_TIMEOUT: $W/g1.yaml for guest g1, primary on
+# PORT, secondary on PORT+1, replica g1-replica built from $W/g1-replica.cfg (the case writes it).
+pair_config() {
+  cat > "$W/g1.yaml" <<YAML
+pair: g1
+domain: g1
+primary: 127.0.0.1:$1
+secondary: 127.0.0.1:$(($1 + 1))
+backend: xen
+sync:
+  mode: periodic
+  interval: $2
+  max-in-flight: $3
+heartbeat:
+  interval: 1s
+  timeout: $4
+tap: []
+unsafe: true
+compression: lz4-delta
+replica:
+  xl-config: $W/g1-replica.cfg
+  name: g1-replica
+security:
+  insecure: true
+YAML
+  cp "$W/g1.yaml" "$W/g1-replica.cfg" "$TB_OUT/"
+}
+
+pair_kemari() { "$PAIR_JAVA" $PAIR_JOPTS -jar "$PAIR_JAR" "$@"; }
+
+# pair_start: the receiver (until it listens, 120 s at most), then the primary.
+pair_start() {
+  local deadline
+  pair_kemari receive -e --config "$W/g1.yaml" --state-dir "$W/secondary" > "$TB_OUT/receive.log" 2>&1 &
+  RX=$!
+  deadline=$(( $(cut -d. -f1 /proc/uptime) + 120 ))
+  until grep -q "listening on" "$TB_OUT/receive.log"; do
+    kill -0 "$RX" 2>/dev/null || $PAIR_FAIL "kemari receive exited: $(tail -3 "$TB_OUT/receive.log")"
+    [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ] || $PAIR_FAIL "kemari receive not listening after 120 s"
+    sleep 0.5
+  done
+  pair_kemari protect -e --config "$W/g1.yaml" --state-dir "$W/primary" > "$TB_OUT/protect.log" 2>&1 &
+  PX=$!
+}
+
+pair_epoch() { sed -n 's/^epoch=//p' "$W/$1/g1.state" 2>/dev/null | grep . || echo -1; }
+pair_phase() { sed -n 's/^phase=//p' "$W/$1/g1.state" 2>/dev/null; }
+
+# pair_wait_epoch primary|secondary N SECONDS: until that side's published epoch reaches N.
+pair_wait_epoch() {
+  local deadline=$(( $(cut -d. -f1 /proc/uptime) + $3 ))
+  until [ "$(pair_epoch "$1")" -ge "$2" ]; do
+    kill -0 "$RX" 2>/dev/null || $PAIR_FAIL "kemari receive exited: $(tail -3 "$TB_OUT/receive.log")"
+    kill -0 "$PX" 2>/dev/null || $PAIR_FAIL "kemari protect exited: $(tail -3 "$TB_OUT/protect.log")"
+    # a guest the emulator killed (Xen: Triple fault) would otherwise cost the whole wait
+    tb_guest_alive || tb_fail "g1 died while $1 was at epoch $(pair_epoch "$1"); protect: $(tail -1 "$TB_OUT/protect.log")"
+    [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ] \
+      || $PAIR_FAIL "$1 at epoch $(pair_epoch "$1") ($(pair_phase "$1")) after $3 s, wanted $2; protect: $(tail -2 "$TB_OUT/protect.log")"
+    sleep 0.5
+  done
+}
+
+# pair_stop_pid PID SECONDS: SIGTERM (after SIGCONT, for a frozen one), SIGKILL if still there.
+pair_stop_pid() {
+  local pid=$1 i
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -CONT "$pid" 2>/dev/null; kill -TERM "$pid"
+  for i in $(seq $(($2 * 2))); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
+  tb_say "pid $pid ignored SIGTERM for $2 s; SIGKILL"
+  kill -KILL "$pid"
+}

@@ -1,0 +1,86 @@
+package org.kemari.dm;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.kemari.ft.EpochContributor;
+import org.kemari.ft.EpochId;
+import org.kemari.ft.OpaqueRecord;
+import org.kemari.ft.wire.Wire;
+import org.kemari.xen.DomainType;
+import org.kemari.xen.Hypervisor;
+
+/**
+ * Primary: adds an HVM_PLATFORM record to every epoch of an HVM or PVH guest, taken while the
+ * guest is paused so that it matches that epoch's memory: the HVM params a replica needs and,
+ * for an HVM guest with a device model, QEMU's device state. A PV guest gets nothing.
+ */
+public final class PlatformCapture implements EpochContributor, AutoCloseable {
+    private final Hypervisor hv;
+    private final int domid;
+    private final DomainType type;
+    private final DeviceModel deviceModel;
+    private final Path workDir;
+    private final PrintStream log;
+
+    private PlatformCapture(Hypervisor hv, int domid, DomainType type, DeviceModel deviceModel, Path workDir, PrintStream log) {
+        this.hv = hv;
+        this.domid = domid;
+        this.type = type;
+        this.deviceModel = deviceModel;
+        this.workDir = workDir;
+        this.log = log;
+    }
+
+    public static PlatformCapture open(Hypervisor hv, int domid, DeviceModels models, PrintStream log) {
+        DomainType type = hv.domain(domid).type();
+        if (!models.present(type)) {
+            return new PlatformCapture(hv, domid, type, null, null, log);
+        }
+        Path dir = StateFiles.create("primary", domid);
+        try {
+            return new PlatformCapture(hv, domid, type, models.open(domid), dir, log);
+        } catch (RuntimeException e) {
+            StateFiles.deleteQuietly(dir);
+            throw e;
+        }
+    }
+
+    @Override
+    public List<OpaqueRecord> capture(EpochId epoch) {
+        if (!type.hasHvmContext()) {
+            return List.of();
+        }
+        Map<Integer, Long> params = new TreeMap<>();
+        for (int index : HvmParams.CAPTURED) {
+            long v = hv.hvmParam(domid, index);
+            if (v != 0) {
+                params.put(index, v);
+            }
+        }
+        byte[] state = deviceModel == null ? new byte[0] : deviceModel.save(workDir.resolve("state"), log);
+        byte[] payload = new HvmPlatform(params, state).encode();
+        if (payload.length > Wire.MAX_RECORD) {
+            throw new IllegalStateException("dom " + domid + ": device-model state of " + state.length
+                    + " bytes does not fit an epoch record (at most " + Wire.MAX_RECORD + ")");
+        }
+        return List.of(new OpaqueRecord(OpaqueRecord.Kind.HVM_PLATFORM, payload));
+    }
+
+    /** Why failover of this guest will be refused, judged from its state now (the secondary judges again at failover). */
+    public Optional<String> failoverRefusal(String guest) {
+        long callback = type.hasHvmContext() ? hv.hvmParam(domid, HvmParams.CALLBACK_IRQ) : 0;
+        return FailoverCheck.refusal(guest, type, new HvmPlatform(Map.of(HvmParams.CALLBACK_IRQ, callback), new byte[0]));
+    }
+
+    @Override
+    public void close() {
+        if (deviceModel != null) {
+            deviceModel.close();
+            StateFiles.deleteQuietly(workDir);
+        }
+    }
+}
