@@ -37,7 +37,7 @@ export KEMARI_TB_LOCKED=1
 start=$(date +%s)
 left() { echo $(( BUDGET - ($(date +%s) - start) )); }
 
-tb_require_packages "$([ "$GUEST" = hvm ] && echo hvm)"
+tb_require_packages "$([[ $GUEST = hvm* ]] && echo hvm)"
 echo "testbed: packages ready after $(( $(date +%s) - start ))s"
 # the verdicts decide retries and the exit status: check the classifier before trusting it
 "$TB_HOME/test-classify.sh" > "$OUT/test-classify.log" 2>&1 \
