@@ -14,8 +14,8 @@ RP=""
 resume_g1() {
   [ -n "$RP" ] && kill -0 "$RP" 2>/dev/null && {
     kill -INT "$RP"
-    for _ in $(seq 40); do kill -0 "$RP" 2>/dev/null || break; sleep 0.5; done
-    kill -0 "$RP" 2>/dev/null && { tb_say "xl remus ignored SIGINT for 20 s; SIGKILL"; kill -KILL "$RP"; }
+    for _ in $(seq 180); do kill -0 "$RP" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$RP" 2>/dev/null && { tb_say "xl remus ignored SIGINT for 90 s; SIGKILL"; kill -KILL "$RP"; }
   }
   RP=""
   local s; s=$(tb_guest_state)
