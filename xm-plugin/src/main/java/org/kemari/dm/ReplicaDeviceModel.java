@@ -95,12 +95,26 @@ final class ReplicaDeviceModel {
 
     private void awaitExit(long pid) throws InterruptedException {
         long deadline = System.nanoTime() + EXIT_WAIT_MS * 1_000_000;
-        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        while (running(pid)) {
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("replica dom " + domid + ": its device model (pid " + pid + ") did not quit within "
                         + EXIT_WAIT_MS / 1000 + " s");
             }
             Thread.sleep(50);
+        }
+    }
+
+    /** A process that exited but was not reaped yet (a zombie) has quit as far as the guest is concerned. */
+    private static boolean running(long pid) {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // the state letter follows the command name, which is in parentheses and may hold spaces
+            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (IOException | IndexOutOfBoundsException e) {
+            return false;
         }
     }
 
