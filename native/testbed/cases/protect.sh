@@ -7,118 +7,51 @@
 # an epoch captured after that pause is awaited on the secondary, and ReplicaCompare checks
 # primary and replica byte for byte (every populated frame, the HVM context, the vcpu contexts).
 # Then g1 runs again, the pair stops (the replica is destroyed) and g1 is checked alive.
-# Runs in dom0 (testbed.sh -t 900 cases/protect.sh).
+# Runs in dom0 (testbed.sh -t 1800 cases/protect.sh: 100 epochs took ~10 min under emulation).
 . "$TB_LIB"
+W=/run/kemari-protect
+# shellcheck source=../lib/pair-lib.sh
+. "$TB_HOME/lib/pair-lib.sh"
 tb_need_guest
-[ -n "$TB_JAVA_CP" ] || tb_pending "no Java helper: $TB_JAVA_WHY"
-jar=$TB_REPO/xm-plugin/target/kemari.jar
-[ -f "$jar" ] || tb_pending "$jar not built (mvn -B package)"
-java=/usr/lib/jvm/java-17-openjdk-amd64/bin/java
-[ -x "$java" ] || java=$(command -v java) || tb_fail "no java in dom0 (install openjdk-17-jre-headless on the host)"
+pair_need
 EPOCHS=${KEMARI_PROTECT_EPOCHS:-100}
 INTERVAL=${KEMARI_PROTECT_INTERVAL:-100ms}
 IN_FLIGHT=4
 SAMPLE_S=${KEMARI_PROTECT_SAMPLE_S:-20}
-W=/run/kemari-protect
-# dom0's init brings up no interface, not even loopback: connect() to 127.0.0.1 then fails
-# with ENETUNREACH although bind() worked
-ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up || tb_fail "cannot bring up lo in dom0"
-mkdir -p "$W/primary" "$W/secondary"
-
-# C2 dies with SIGILL under this emulator; serial GC: two JVMs share dom0's two vcpus
-JOPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx384m -XX:MaxDirectMemorySize=256m"
 # the replica: g1's shape without the disk the primary holds (and, for HVM, without the serial
 # log file g1's device model writes to)
 sed '/^disk/d; /^name/d; /^serial/d' /xshare/out/g1.cfg > "$W/g1-replica.cfg"
-cat > "$W/g1.yaml" <<YAML
-pair: g1
-domain: g1
-primary: 127.0.0.1:8101
-secondary: 127.0.0.1:8102
-backend: xen
-sync:
-  mode: periodic
-  interval: $INTERVAL
-  max-in-flight: $IN_FLIGHT
-# generous: two JVMs and the guest share an emulated machine
-heartbeat:
-  interval: 1s
-  timeout: 60s
-tap: []
-unsafe: true
-compression: lz4-delta
-replica:
-  xl-config: $W/g1-replica.cfg
-  name: g1-replica
-security:
-  insecure: true
-YAML
-cp "$W/g1.yaml" "$W/g1-replica.cfg" "$TB_OUT/"
+# heartbeat timeout generous: two JVMs and the guest share an emulated machine
+pair_config 8101 "$INTERVAL" "$IN_FLIGHT" 60s
 
 # g1 died of a guest triple fault in 3 of 4 runs here while two JVMs loaded dom0 (emulator faults,
 # docs/testbed.md); the reference measured none with dom0 and the guest on separate pCPUs
 xl vcpu-pin Domain-0 all 0 && xl vcpu-pin g1 all 1 && tb_say "pinned dom0 to pCPU 0, g1 to pCPU 1"
 
-RX="" PX=""
-stop_pid() {  # stop_pid PID SECONDS: SIGTERM, then SIGKILL if it has not exited in time
-  local pid=$1 i
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid"
-  for i in $(seq $(($2 * 2))); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
-  tb_say "pid $pid ignored SIGTERM for $2 s; SIGKILL"
-  kill -KILL "$pid"
-}
 cleanup() {
   # the primary first: its END makes the receiver discard the replica instead of failing over
-  stop_pid "$PX" 30; stop_pid "$RX" 30
+  pair_stop_pid "$PX" 30; pair_stop_pid "$RX" 30
   xl list g1-replica > /dev/null 2>&1 && { tb_say "destroying leftover g1-replica"; xl destroy g1-replica; }
   xl vcpu-pin Domain-0 all all; xl vcpu-pin g1 all all
   tb_restore
 }
 trap cleanup EXIT
 
-epoch() { sed -n 's/^epoch=//p' "$W/$1/g1.state" 2>/dev/null | grep . || echo -1; }
-phase() { sed -n 's/^phase=//p' "$W/$1/g1.state" 2>/dev/null; }
-# wait_epoch SIDE N SECONDS: until SIDE's published epoch reaches N; fails with the logs' tails
-wait_epoch() {
-  local n=0 deadline=$(( $(cut -d. -f1 /proc/uptime) + $3 ))
-  until [ "$(epoch "$1")" -ge "$2" ]; do
-    kill -0 "$RX" 2>/dev/null || tb_fail "kemari receive exited: $(tail -3 "$TB_OUT/receive.log")"
-    kill -0 "$PX" 2>/dev/null || tb_fail "kemari protect exited: $(tail -3 "$TB_OUT/protect.log")"
-    tb_guest_alive || tb_fail "g1 is gone while waiting for epoch $2"
-    [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ] \
-      || tb_fail "$1 at epoch $(epoch "$1") ($(phase "$1")) after $3 s, wanted $2; protect: $(tail -2 "$TB_OUT/protect.log")"
-    n=$((n + 1)); [ $((n % 60)) = 0 ] && tb_say "waiting: $1 at epoch $(epoch "$1") ($(phase "$1")); protect: $(tail -c 300 "$TB_OUT/protect.log" | tr '\r' '\n' | grep . | tail -1)"
-    sleep 0.5
-  done
-}
-
-t0=$(tb_up)
-"$java" $JOPTS -jar "$jar" receive -e --config "$W/g1.yaml" --state-dir "$W/secondary" > "$TB_OUT/receive.log" 2>&1 &
-RX=$!
-deadline=$(( $(cut -d. -f1 /proc/uptime) + 120 ))
-until grep -q "listening on" "$TB_OUT/receive.log"; do
-  kill -0 "$RX" 2>/dev/null || tb_fail "kemari receive exited: $(tail -3 "$TB_OUT/receive.log")"
-  [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ] || tb_fail "kemari receive not listening after 120 s"
-  sleep 0.5
-done
-tb_say "receiver listening after $(awk -v a="$(tb_up)" -v b="$t0" 'BEGIN{printf "%.1f", a-b}') s"
 t1=$(tb_up)
-"$java" $JOPTS -jar "$jar" protect -e --config "$W/g1.yaml" --state-dir "$W/primary" > "$TB_OUT/protect.log" 2>&1 &
-PX=$!
-wait_epoch primary 1 400
+pair_start
+pair_wait_epoch primary 1 400
 tb_say "initial sync done (epoch 1 acknowledged) $(awk -v a="$(tb_up)" -v b="$t1" 'BEGIN{printf "%.1f", a-b}') s after protect started"
 xl list | tee "$TB_OUT/xl-list-protected.txt"
-t2=$(tb_up); e2=$(epoch secondary)
-wait_epoch secondary "$EPOCHS" 600
-t3=$(tb_up); e3=$(epoch secondary)
+t2=$(tb_up); e2=$(pair_epoch secondary)
+pair_wait_epoch secondary "$EPOCHS" 600
+t3=$(tb_up); e3=$(pair_epoch secondary)
 tb_say "epochs $e2 -> $e3 committed in $(awk -v a="$t3" -v b="$t2" 'BEGIN{printf "%.1f", a-b}') s" \
   "($(awk -v a="$t3" -v b="$t2" -v n=$((e3 - e2)) 'BEGIN{printf "%.2f", n/(a-b)}') epochs/s)"
 
 # the guest's stops seen from outside, measured exactly as cases/remus.sh measures xl remus
-ea=$(epoch secondary)
+ea=$(pair_epoch secondary)
 w=$("$TB_TOOLS/tb-pausewatch" watch "$TB_GUEST_DOMID" "$SAMPLE_S") || tb_fail "tb-pausewatch failed"
-eb=$(epoch secondary)
+eb=$(pair_epoch secondary)
 echo "kemari interval=$INTERVAL epochs=$((eb - ea)) in ${SAMPLE_S}s $w" | tee "$TB_OUT/pausewatch.txt"
 ticks_before=$(tb_console_tick)
 
@@ -126,27 +59,27 @@ ticks_before=$(tb_console_tick)
 # captured after the pause: the primary's acknowledged epoch A, read after the pause, bounds
 # what was captured before it by A + max-in-flight (the sender holds at most that many unacked)
 tb_pause
-a=$(epoch primary)
+a=$(pair_epoch primary)
 want=$((a + IN_FLIGHT + 1))
 tb_say "g1 paused; primary acknowledged $a; waiting for epoch $want on the secondary"
-wait_epoch secondary "$want" 120
-tb_say "secondary committed $(epoch secondary); comparing (the paused primary's later epochs carry no new state)"
+pair_wait_epoch secondary "$want" 120
+tb_say "secondary committed $(pair_epoch secondary); comparing (the paused primary's later epochs carry no new state)"
 xl list | tee "$TB_OUT/xl-list-compare.txt"
-"$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$TB_JAVA_CP" org.kemari.testbed.ReplicaCompare g1 g1-replica \
+"$PAIR_JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$TB_JAVA_CP" org.kemari.testbed.ReplicaCompare g1 g1-replica \
   > "$TB_OUT/compare.log" 2>&1
 crc=$?
 cat "$TB_OUT/compare.log"
 tb_unpause
 tb_expect_advance console 60 3
-e_after=$(epoch secondary)
-wait_epoch secondary $((e_after + 3)) 60
-tb_say "epochs flow again after unpause ($e_after -> $(epoch secondary))"
+e_after=$(pair_epoch secondary)
+pair_wait_epoch secondary $((e_after + 3)) 60
+tb_say "epochs flow again after unpause ($e_after -> $(pair_epoch secondary))"
 
-stop_pid "$PX" 30; PX_rc=$(wait "$PX"; echo $?); PX=""
+pair_stop_pid "$PX" 30; PX_rc=$(wait "$PX"; echo $?); PX=""
 deadline=$(( $(cut -d. -f1 /proc/uptime) + 60 ))
 while xl list g1-replica > /dev/null 2>&1 && [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ]; do sleep 1; done
 xl list g1-replica > /dev/null 2>&1 && tb_fail "the receiver did not destroy g1-replica within 60 s of the primary's END"
-stop_pid "$RX" 30; RX=""
+pair_stop_pid "$RX" 30; RX=""
 tb_say "pair stopped (protect rc=$PX_rc), g1-replica destroyed by the receiver"
 tb_guest_alive || tb_fail "g1 is not the same live domain after protection"
 tb_expect_advance console 60 3

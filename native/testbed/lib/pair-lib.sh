@@ -70,7 +70,7 @@ pair_phase() { sed -n 's/^phase=//p' "$W/$1/g1.state" 2>/dev/null; }
 
 # pair_wait_epoch primary|secondary N SECONDS: until that side's published epoch reaches N.
 pair_wait_epoch() {
-  local deadline=$(( $(cut -d. -f1 /proc/uptime) + $3 ))
+  local n=0 deadline=$(( $(cut -d. -f1 /proc/uptime) + $3 ))
   until [ "$(pair_epoch "$1")" -ge "$2" ]; do
     kill -0 "$RX" 2>/dev/null || $PAIR_FAIL "kemari receive exited: $(tail -3 "$TB_OUT/receive.log")"
     kill -0 "$PX" 2>/dev/null || $PAIR_FAIL "kemari protect exited: $(tail -3 "$TB_OUT/protect.log")"
@@ -78,6 +78,7 @@ pair_wait_epoch() {
     tb_guest_alive || tb_fail "g1 died while $1 was at epoch $(pair_epoch "$1"); protect: $(tail -1 "$TB_OUT/protect.log")"
     [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ] \
       || $PAIR_FAIL "$1 at epoch $(pair_epoch "$1") ($(pair_phase "$1")) after $3 s, wanted $2; protect: $(tail -2 "$TB_OUT/protect.log")"
+    n=$((n + 1)); [ $((n % 60)) = 0 ] && tb_say "waiting: $1 at epoch $(pair_epoch "$1") ($(pair_phase "$1"))"
     sleep 0.5
   done
 }
