@@ -65,7 +65,15 @@ xl list | tee "$TB_OUT/xl-list-protected.txt"
 kill -STOP "$PX"
 xl destroy g1 || fail "xl destroy g1 failed"
 PRIMARY_DEAD=1
-e=$(pair_epoch secondary)
+# epochs the primary sent before it froze may still be in the socket or being applied (up to
+# max-in-flight of them): the replica's last committed epoch is the one at which this settles
+e=$(pair_epoch secondary) still=0 deadline=$(( $(cut -d. -f1 /proc/uptime) + 180 ))
+while [ $still -lt 15 ]; do
+  [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ] || fail "the secondary's epoch kept moving for 180 s after the primary froze (now $e)"
+  sleep 1
+  n=$(pair_epoch secondary)
+  if [ "$n" = "$e" ]; then still=$((still + 1)); else e=$n still=0; fi
+done
 primary_last=$(tb_console_tick)
 tb_say "primary gone: kemari protect frozen, g1 destroyed; secondary at epoch $e ($(pair_phase secondary)); g1's console last said tick $primary_last"
 counter=$("$PAIR_JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$TB_JAVA_CP" org.kemari.testbed.DirtierCounter g1-replica 2>&1) \
