@@ -53,7 +53,9 @@ pair_kemari() { "$PAIR_JAVA" $PAIR_JOPTS -jar "$PAIR_JAR" "$@"; }
 # pair_start: the receiver (until it listens, 120 s at most), then the primary.
 pair_start() {
   local deadline
-  pair_kemari receive -e --config "$W/g1.yaml" --state-dir "$W/secondary" > "$TB_OUT/receive.log" 2>&1 &
+  # exec: $! must be the JVM itself, or a SIGSTOP (the case freezing a "dead" primary) would stop
+  # only the subshell around it
+  (exec "$PAIR_JAVA" $PAIR_JOPTS -jar "$PAIR_JAR" receive -e --config "$W/g1.yaml" --state-dir "$W/secondary") > "$TB_OUT/receive.log" 2>&1 &
   RX=$!
   deadline=$(( $(cut -d. -f1 /proc/uptime) + 120 ))
   until grep -q "listening on" "$TB_OUT/receive.log"; do
@@ -61,7 +63,7 @@ pair_start() {
     [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ] || $PAIR_FAIL "kemari receive not listening after 120 s"
     sleep 0.5
   done
-  pair_kemari protect -e --config "$W/g1.yaml" --state-dir "$W/primary" > "$TB_OUT/protect.log" 2>&1 &
+  (exec "$PAIR_JAVA" $PAIR_JOPTS -jar "$PAIR_JAR" protect -e --config "$W/g1.yaml" --state-dir "$W/primary") > "$TB_OUT/protect.log" 2>&1 &
   PX=$!
 }
 
