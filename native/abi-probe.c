@@ -128,6 +128,7 @@ static void constants(void)
     CONST(XEN_DOMCTL_PFINFO_LTAB_MASK);
     CONST(XEN_DOMCTL_PFINFO_XTAB);
     CONST(XEN_DOMCTL_PFINFO_BROKEN);
+    CONST(XENMAPSPACE_shared_info);
     CONST(XEN_DOMCTL_SHADOW_OP_PEEK);
     CONST(XEN_DOMINF_dying);
     CONST(XEN_DOMINF_hvm_guest);
@@ -140,6 +141,7 @@ static void constants(void)
     CONST(SHUTDOWN_crash);
     CONST(XEN_X86_EMU_PIC);
     CONST_AS("SIZEOF_VCPU_GUEST_CONTEXT_ANY", sizeof(vcpu_guest_context_any_t));
+    CONST_AS("OFFSETOF_VCPU_GUEST_CONTEXT_VM_ASSIST", offsetof(vcpu_guest_context_x86_64_t, vm_assist));
     CONST_AS("SIZEOF_XEN_PFN", sizeof(xen_pfn_t));
     CONST_AS("SIZEOF_BITMAP_WORD", sizeof(unsigned long));
     CONST_AS("XC_PAGE_SIZE", XC_PAGE_SIZE);
@@ -181,6 +183,7 @@ static void functions(void)
     FUNC(xc_domain_populate_physmap_exact, int, xc_interface *, uint32_t, unsigned long, unsigned int,
          unsigned int, xen_pfn_t *);
     FUNC(xc_get_pfn_type_batch, int, xc_interface *, uint32_t, unsigned int, xen_pfn_t *);
+    FUNC(xc_domain_add_to_physmap, int, xc_interface *, uint32_t, unsigned int, unsigned long, xen_pfn_t);
 
     /* libxenevtchn */
     FUNC(xenevtchn_open, xenevtchn_handle *, struct xentoollog_logger *, unsigned);

@@ -19,7 +19,7 @@ import org.kemari.xen.XenException;
  * both sides (guest RAM or not, {@link Hypervisor#ramFrames}): a frame that is RAM on one side
  * only is a difference; every frame RAM on both is mapped and compared byte for byte. Xen's own
  * pages in the physmap (shared info, grant frames) are not RAM: the grant tables are compared
- * whole instead (their snapshots), and shared info is Xen's. Then the HVM context record by
+ * whole instead (their snapshots), and for shared info, Xen's page, where each has it mapped. Then the HVM context record by
  * record and each vcpu context, byte for byte, except the fields of {@link #MASKS}
  * (docs/benchmarks.md, "Replica equality", says why each is host state rather than guest state).
  * Uses only the public xen-bridge API.
@@ -76,6 +76,7 @@ public final class ReplicaCompare {
             System.out.printf("pages compared in %.1f s%n", (System.nanoTime() - t) / 1e9);
             c.grants();
             if (p.type().hasHvmContext()) {
+                c.sharedInfo();
                 c.hvm();
             }
             c.vcpus(p.vcpus());
@@ -85,6 +86,19 @@ public final class ReplicaCompare {
             System.out.println("ERROR: " + e.getMessage());
             System.exit(2);
         }
+    }
+
+    private void sharedInfo() {
+        java.util.OptionalLong a = xen.sharedInfoFrame(primary);
+        java.util.OptionalLong b = xen.sharedInfoFrame(replica);
+        if (!a.equals(b)) {
+            differences++;
+        }
+        System.out.println("shared-info page: primary " + frame(a) + ", replica " + frame(b) + (a.equals(b) ? ": equal" : ": differs"));
+    }
+
+    private static String frame(java.util.OptionalLong gfn) {
+        return gfn.isPresent() ? String.format("at pfn %#x", gfn.getAsLong()) : "not mapped";
     }
 
     private void grants() {

@@ -39,9 +39,10 @@ final class CraftedEpoch {
         return add(RecordType.PAGE_BATCH.code(), b.body());
     }
 
-    /** HVM context, every vcpu context and the grant table of {@code state}. */
+    /** HVM context and physmap, every vcpu context and the grant table of {@code state}. */
     CraftedEpoch contexts(GuestState state) {
         add(RecordType.HVM_CONTEXT.code(), ByteBuffer.wrap(state.hvm()));
+        add(RecordType.PHYSMAP.code(), new Control.Physmap(state.sharedInfo()).encode());
         for (int v = 0; v < state.vcpus().length; v++) {
             add(RecordType.VCPU_CONTEXT.code(), new Control.Vcpu(v, state.vcpus()[v]).encode());
         }

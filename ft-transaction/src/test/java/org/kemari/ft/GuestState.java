@@ -9,7 +9,8 @@ import org.kemari.xen.ForeignMapping;
 import org.kemari.xen.Hypervisor;
 
 /** Everything replication must reproduce of a paused domain, read through the hypervisor API. */
-public record GuestState(byte[] memory, byte[] hvm, byte[][] vcpus, byte[] grants) {
+/** @param sharedInfo where the shared-info page is in the physmap, -1 if nowhere */
+public record GuestState(byte[] memory, byte[] hvm, byte[][] vcpus, byte[] grants, long sharedInfo) {
 
     public static GuestState of(Hypervisor hv, int domid) {
         DomainInfo d = hv.domain(domid);
@@ -39,7 +40,7 @@ public record GuestState(byte[] memory, byte[] hvm, byte[][] vcpus, byte[] grant
         try (var g = hv.openGrantTables()) {
             grants = g.snapshot(domid);
         }
-        return new GuestState(mem, hvm, vcpus, grants);
+        return new GuestState(mem, hvm, vcpus, grants, hv.sharedInfoFrame(domid).orElse(-1));
     }
 
     /** Byte-for-byte equality, failing with the first differing byte of each part. */
@@ -51,5 +52,6 @@ public record GuestState(byte[] memory, byte[] hvm, byte[][] vcpus, byte[] grant
             assertThat(Arrays.mismatch(vcpus[v], other.vcpus[v])).as("first differing byte of vcpu %d's context", v).isEqualTo(-1);
         }
         assertThat(Arrays.mismatch(grants, other.grants)).as("first differing byte of the grant table").isEqualTo(-1);
+        assertThat(sharedInfo).as("the shared-info page's frame").isEqualTo(other.sharedInfo);
     }
 }

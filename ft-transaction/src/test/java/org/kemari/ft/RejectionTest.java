@@ -240,7 +240,7 @@ class RejectionTest {
         send(epochTwo().add(0x00000077, ByteBuffer.allocate(8)).commit(2).bytes());
         ReceiverOutcome o = outcome();
         assertThat(o.kind()).isEqualTo(Kind.STREAM_REJECTED);
-        assertThat(o.reason()).contains("epoch 2, record 5 (record type 0x00000077)").contains("unknown mandatory record type");
+        assertThat(o.reason()).contains("epoch 2, record 6 (record type 0x00000077)").contains("unknown mandatory record type");
     }
 
     @Test
@@ -284,15 +284,38 @@ class RejectionTest {
     void tornEpochWithARecordMissingIsDetectedAtCommit() throws Exception {
         CraftedEpoch two = epochTwo().commit(2);
         byte[] bytes = two.bytes();
-        int vcpu = two.offsets().get(3);
-        int grants = two.offsets().get(4);
+        int vcpu = two.offsets().get(4);
+        int grants = two.offsets().get(5);
         byte[] torn = new byte[bytes.length - (grants - vcpu)];
         System.arraycopy(bytes, 0, torn, 0, vcpu);
         System.arraycopy(bytes, grants, torn, vcpu, bytes.length - grants);
         send(torn);
         ReceiverOutcome o = outcome();
         assertThat(o.kind()).isEqualTo(Kind.STREAM_REJECTED);
-        assertThat(o.reason()).contains("epoch 2, record 4 (EPOCH_COMMIT)").contains("commit counts 4 records, 3 arrived (torn epoch)");
+        assertThat(o.reason()).contains("epoch 2, record 5 (EPOCH_COMMIT)").contains("commit counts 5 records, 4 arrived (torn epoch)");
+    }
+
+    @Test
+    void anEpochOfAPvhGuestWithoutItsPhysmapIsRefused() throws Exception {
+        CraftedEpoch two = new CraftedEpoch().begin(2, 0).add(RecordType.HVM_CONTEXT.code(), ByteBuffer.wrap(guest.hvm()));
+        for (int v = 0; v < guest.vcpus().length; v++) {
+            two.add(RecordType.VCPU_CONTEXT.code(), new Control.Vcpu(v, guest.vcpus()[v]).encode());
+        }
+        send(two.add(RecordType.GRANT_TABLE.code(), ByteBuffer.wrap(guest.grants())).commit(2).bytes());
+        ReceiverOutcome o = outcome();
+        assertThat(o.kind()).isEqualTo(Kind.STREAM_REJECTED);
+        assertThat(o.reason()).contains("EPOCH_COMMIT").contains("guest has no physmap");
+        GuestState.of(secondary, rx.replicaDomid()).assertSameAs(afterEpoch1);
+    }
+
+    @Test
+    void aXenPageThisVersionCannotRecreateIsUnsupported() throws Exception {
+        ByteBuffer grantFrame = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(1).putInt(0).putInt(1).putInt(0).putLong(0).putLong(0x1000).flip(); // XENMAPSPACE_grant_table
+        send(new CraftedEpoch().begin(2, 0).add(RecordType.PHYSMAP.code(), grantFrame).commit(2).bytes());
+        ReceiverOutcome o = outcome();
+        assertThat(o.kind()).isEqualTo(Kind.STREAM_REJECTED);
+        assertThat(o.reason()).contains("epoch 2, record 1 (PHYSMAP)").contains("Xen page of space 1 index 0");
     }
 
     @Test

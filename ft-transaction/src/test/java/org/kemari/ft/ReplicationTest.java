@@ -151,6 +151,35 @@ class ReplicationTest {
         GuestState.of(secondary, replica).assertSameAs(GuestState.of(primary, dom));
     }
 
+    /**
+     * Real Xen: a Linux guest maps Xen's shared-info page over one of its RAM frames and sets
+     * vm_assist at boot, both hypervisor state outside its memory and HVM context.
+     */
+    @Test
+    void theSharedInfoPlaceAndVmAssistTheGuestSetReachTheReplica() throws Exception {
+        int dom = primaryHost.createGuest(GuestSpec.memtouch("guest").withMemoryMiB(8).withWorkingSetPages(64)
+                .withStepsPerSecond(20_000));
+        primary.pause(dom);
+        long top = primary.domain(dom).maxGpfn();
+        primary.mapSharedInfo(dom, top - 3);
+        primary.setVcpuContext(dom, primary.vcpuContext(dom, 0).withVmAssist(1L << 5));
+        primary.unpause(dom);
+        LinkPair links = LinkPair.open(TransportConfig.insecure());
+        EpochReceiver rx = receiver(links, Features.ALL);
+        rx.start();
+        EpochSender tx = sender(dom, links, SenderConfig.defaults());
+        tx.start();
+        tx.requestSync().get(10, TimeUnit.SECONDS);
+        primary.pause(dom);
+        tx.requestSync().get(10, TimeUnit.SECONDS);
+        int replica = rx.replicaDomid();
+
+        assertThat(secondary.sharedInfoFrame(replica)).hasValue(top - 3);
+        assertThat(secondary.ramFrames(replica, top - 3, 1).get(0)).as("the frame is Xen's page in the replica too").isFalse();
+        assertThat(secondary.vcpuContext(replica, 0).vmAssist()).isEqualTo(1L << 5);
+        GuestState.of(secondary, replica).assertSameAs(GuestState.of(primary, dom));
+    }
+
     /** Found by the slow-secondary torture test: the capture thread died of OutOfMemoryError and the sender hung. */
     @Test
     void runningOutOfMemoryWhileCapturingFailsReplicationLoudly() throws Exception {

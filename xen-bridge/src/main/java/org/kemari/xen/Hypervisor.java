@@ -67,6 +67,22 @@ public interface Hypervisor extends AutoCloseable {
      */
     void populate(int domid, long[] pfns, int count);
 
+    /**
+     * Where a PVH or HVM guest's shared-info page sits in its physmap (the gfn Xen reports in
+     * xc_domaininfo_t.shared_info_frame once the guest, or its firmware, has mapped it with
+     * XENMAPSPACE_shared_info); empty while it is mapped nowhere, and always for a PV guest, which
+     * addresses the page by machine frame. The frame is Xen's page, not RAM ({@link #ramFrames}).
+     */
+    java.util.OptionalLong sharedInfoFrame(int domid);
+
+    /**
+     * Maps the domain's shared-info page at {@code gfn} (xc_domain_add_to_physmap,
+     * XENMAPSPACE_shared_info), as the guest itself does at boot: RAM at that frame is freed, and
+     * the page leaves the frame it was at before, which becomes a hole. The mapping is hypervisor
+     * state no memory copy carries; a replica needs it where the primary has it.
+     */
+    void mapSharedInfo(int domid, long gfn);
+
     int hvmContextSize(int domid);
 
     HvmContext hvmContext(int domid);

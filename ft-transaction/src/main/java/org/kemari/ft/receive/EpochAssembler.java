@@ -153,6 +153,13 @@ final class EpochAssembler {
                 once(r, staged.hvm == null);
                 staged.hvm = new HvmContext(bytes(r));
             }
+            case PHYSMAP -> {
+                if (!shape.domainType().hasHvmContext()) {
+                    throw protocol(r, "physmap for a " + shape.domainType() + " guest");
+                }
+                once(r, staged.physmap == null);
+                staged.physmap = Control.Physmap.decode(r);
+            }
             case VCPU_CONTEXT -> {
                 Control.Vcpu v = Control.Vcpu.decode(r);
                 if (v.vcpu() < 0 || v.vcpu() >= shape.vcpus()) {
@@ -201,8 +208,9 @@ final class EpochAssembler {
                 throw protocol(r, "epoch has no context for vcpu " + v);
             }
         }
-        if (shape.domainType().hasHvmContext() && staged.hvm == null) {
-            throw protocol(r, "epoch of a " + shape.domainType() + " guest has no HVM context");
+        if (shape.domainType().hasHvmContext() && (staged.hvm == null || staged.physmap == null)) {
+            throw protocol(r, "epoch of a " + shape.domainType() + " guest has no "
+                    + (staged.hvm == null ? "HVM context" : "physmap"));
         }
     }
 

@@ -13,6 +13,8 @@ final class HypervisorReplica implements Replica {
     private final Hypervisor hv;
     private final int domid;
     private final GrantTables grants;
+    /** Where the replica's shared-info page is mapped, -1 where the toolstack left it (nowhere). */
+    private long sharedInfo = -1;
 
     HypervisorReplica(Hypervisor hv, int domid) {
         this.hv = hv;
@@ -56,9 +58,17 @@ final class HypervisorReplica implements Replica {
                 }
             }
         }
-        // for HVM and PVH guests the HVM context is the complete CPU state, and Xen's own restore
-        // loads that alone: xc_vcpu_setcontext on such a vcpu rewrites only part of it
         if (epoch.hvm != null) {
+            // the guest mapped Xen's shared-info page over one of its frames at boot; the replica,
+            // built by the toolstack, has RAM there, and the guest expects that page at failover
+            if (epoch.physmap.sharedInfo() >= 0 && epoch.physmap.sharedInfo() != sharedInfo) {
+                hv.mapSharedInfo(domid, epoch.physmap.sharedInfo());
+                sharedInfo = epoch.physmap.sharedInfo();
+            }
+            // Xen takes the domain's vm_assist from vcpu 0's context alone, and no HVM context
+            // record carries it; the registers that call also loads, the HVM context (the
+            // complete CPU state of an HVM or PVH vcpu, all Xen's own restore loads) then replaces
+            hv.setVcpuContext(domid, epoch.vcpus[0]);
             hv.setHvmContext(domid, epoch.hvm);
         } else {
             for (VcpuContext v : epoch.vcpus) {

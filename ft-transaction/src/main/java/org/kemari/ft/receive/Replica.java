@@ -14,6 +14,6 @@ interface Replica {
     /** Writes {@code count} pages (4096 bytes each, consecutive in {@code pages}) at once; pre-copy only. */
     void write(long[] pfns, int count, ByteBuffer pages);
 
-    /** Applies a complete, verified epoch: pages, vcpu contexts, HVM context, grant table. */
+    /** Applies a complete, verified epoch: pages, Xen's pages in the physmap, vcpu contexts, HVM context, grant table. */
     void apply(StagedEpoch epoch);
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.kemari.ft.OpaqueRecord;
 import org.kemari.ft.compress.PageStore;
+import org.kemari.ft.wire.Control;
 import org.kemari.xen.HvmContext;
 import org.kemari.xen.VcpuContext;
 
@@ -16,6 +17,8 @@ final class StagedEpoch {
     long epoch;
     long declaredPages;
     HvmContext hvm;
+    /** From PHYSMAP: the primary's shared-info gfn, -1 if unmapped; null until the record arrived. */
+    Control.Physmap physmap;
     VcpuContext[] vcpus;
     byte[] grants;
     final List<OpaqueRecord> opaque = new ArrayList<>();
@@ -25,6 +28,7 @@ final class StagedEpoch {
         this.epoch = epoch;
         this.declaredPages = declaredPages;
         hvm = null;
+        physmap = null;
         vcpus = new VcpuContext[vcpuCount];
         grants = null;
         opaque.clear();

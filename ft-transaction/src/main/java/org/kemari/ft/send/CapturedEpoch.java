@@ -18,6 +18,8 @@ final class CapturedEpoch {
     final List<CompletableFuture<EpochId>> syncRequests = new ArrayList<>();
     long epoch;
     byte[] hvm;
+    /** The gfn of the guest's shared-info page, -1 when unmapped; PVH and HVM guests only. */
+    long sharedInfo;
     VcpuContext[] vcpus;
     byte[] grants;
     long pausedNanos;
@@ -28,6 +30,7 @@ final class CapturedEpoch {
         opaque.clear();
         syncRequests.clear();
         hvm = null;
+        sharedInfo = -1;
         vcpus = null;
         grants = null;
     }

@@ -54,6 +54,7 @@ final class EpochCapture {
             copier.copy(dirty, into.pages);
             if (guest.type().hasHvmContext()) {
                 into.hvm = hv.hvmContext(domid).bytes();
+                into.sharedInfo = hv.sharedInfoFrame(domid).orElse(-1);
             }
             into.vcpus = new VcpuContext[guest.vcpus()];
             for (int v = 0; v < guest.vcpus(); v++) {

@@ -52,6 +52,7 @@ final class EpochEncoder {
         pageBatches(out, e.pages);
         if (e.hvm != null) {
             add(out, RecordType.HVM_CONTEXT, ByteBuffer.wrap(e.hvm));
+            add(out, RecordType.PHYSMAP, new Control.Physmap(e.sharedInfo).encode());
         }
         for (VcpuContext v : e.vcpus) {
             add(out, RecordType.VCPU_CONTEXT, new Control.Vcpu(v.vcpu(), v.bytes()).encode());

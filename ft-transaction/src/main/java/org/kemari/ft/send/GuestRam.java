@@ -9,7 +9,7 @@ import org.kemari.xen.Hypervisor;
  * guest's frame range reaches ~4 GiB whatever its size, nearly all holes, and mapping a hole
  * costs dom0 a failed hypercall per frame; Xen's page types tell them apart in one call per 1024.
  * Xen's own pages in the physmap (shared info, grant frames) are not RAM: the grant table travels
- * as its own snapshot, shared info is rebuilt by Xen, as in Xen's own save. Pages the guest
+ * as its own snapshot, the shared-info page's place in the PHYSMAP record. Pages the guest
  * populates later (ballooning up) are not replicated: memory-only replication assumes a guest of
  * fixed memory, as Remus does between its checkpoints' page-type scans.
  */

@@ -92,6 +92,55 @@ public final class Control {
         }
     }
 
+    /**
+     * The PHYSMAP body (§5.4): where Xen's own pages sit in the physmap of a PVH or HVM guest.
+     * This version knows one, the shared-info page.
+     *
+     * @param sharedInfo the shared-info page's gfn, -1 if the guest has not mapped it
+     */
+    public record Physmap(long sharedInfo) {
+        /** XENMAPSPACE_shared_info (public/memory.h); its idx is always 0. */
+        static final int SPACE_SHARED_INFO = 0;
+        private static final int ENTRY = 24;
+
+        public ByteBuffer encode() {
+            if (sharedInfo < 0) {
+                return le(8).putInt(0).putInt(0).flip();
+            }
+            return le(8 + ENTRY).putInt(1).putInt(0).putInt(SPACE_SHARED_INFO).putInt(0).putLong(0).putLong(sharedInfo).flip();
+        }
+
+        public static Physmap decode(Record r) throws StreamException {
+            ByteBuffer b = r.body().duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            if (b.remaining() < 8) {
+                throw badLength(r, "at least 8");
+            }
+            int count = b.getInt();
+            reserved(r, b.getInt());
+            if (count < 0 || b.remaining() != (long) count * ENTRY) {
+                throw badLength(r, "8 + 24 x " + Integer.toUnsignedString(count));
+            }
+            long shared = -1;
+            for (int i = 0; i < count; i++) {
+                int space = b.getInt();
+                reserved(r, b.getInt());
+                long idx = b.getLong();
+                long gpfn = b.getLong();
+                if (space != SPACE_SHARED_INFO || idx != 0) {
+                    throw new StreamException(ErrorCode.UNSUPPORTED, r.typeName(), r.offset(), "entry " + i
+                            + ": Xen page of space " + Integer.toUnsignedString(space) + " index " + Long.toUnsignedString(idx)
+                            + " (this version re-creates only the shared-info page, space 0 index 0)");
+                }
+                if (shared >= 0 || gpfn < 0) {
+                    throw new StreamException(ErrorCode.PROTOCOL, r.typeName(), r.offset(), "entry " + i
+                            + (gpfn < 0 ? ": gpfn " + Long.toUnsignedString(gpfn) + " is invalid" : ": shared info listed twice"));
+                }
+                shared = gpfn;
+            }
+            return new Physmap(shared);
+        }
+    }
+
     private static ByteBuffer twoLongs(long a, long b) {
         return le(16).putLong(a).putLong(b).flip();
     }

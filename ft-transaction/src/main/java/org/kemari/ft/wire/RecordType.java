@@ -17,11 +17,12 @@ public enum RecordType {
     ACK(0x00000009),
     ERROR(0x0000000A),
     HEARTBEAT(0x8000000B),
-    HVM_PLATFORM(0x0000000C);
+    HVM_PLATFORM(0x0000000C),
+    PHYSMAP(0x0000000D);
 
     public static final int OPTIONAL_BIT = 0x80000000;
 
-    private static final RecordType[] BY_LOW_CODE = new RecordType[13];
+    private static final RecordType[] BY_LOW_CODE = new RecordType[14];
 
     static {
         for (RecordType t : values()) {

@@ -223,6 +223,21 @@ final class XenHypervisor implements Hypervisor {
                 "xc_domain_populate_physmap_exact(" + count + " frames from pfn " + Long.toHexString(pfns[0]) + ")", domid);
     }
 
+    /** Xen reports the page's m2p entry: INVALID_M2P_ENTRY (~0) until the guest maps it. */
+    @Override
+    public java.util.OptionalLong sharedInfoFrame(int domid) {
+        XcDomainInfo raw = rawInfo(domid);
+        boolean translated = DomainFlags.type(raw.flags, raw.arch_config.emulation_flags).hasHvmContext();
+        return translated && raw.shared_info_frame != -1L
+                ? java.util.OptionalLong.of(raw.shared_info_frame) : java.util.OptionalLong.empty();
+    }
+
+    @Override
+    public void mapSharedInfo(int domid, long gfn) {
+        check(ctrl.xc_domain_add_to_physmap(xch(), domid, XenCtrl.XENMAPSPACE_shared_info, 0, gfn),
+                "xc_domain_add_to_physmap(shared_info at pfn " + Long.toHexString(gfn) + ")", domid);
+    }
+
     @Override
     public int hvmContextSize(int domid) {
         int size = ctrl.xc_domain_hvm_getcontext(xch(), domid, null, 0);

@@ -11,6 +11,7 @@ import org.kemari.xen.DomainInfo;
 import org.kemari.xen.DomainState;
 import org.kemari.xen.DomainType;
 import org.kemari.xen.Errno;
+import org.kemari.xen.ForeignMapping;
 import org.kemari.xen.HvmContext;
 import org.kemari.xen.VcpuContext;
 import org.kemari.xen.XenException;
@@ -24,6 +25,10 @@ import org.kemari.xen.XenException;
 final class SimDomain {
     /** HVM_NR_PARAMS in Xen 4.17's public/hvm/params.h. */
     static final int HVM_NR_PARAMS = 39;
+    /** VMASST_TYPE_runstate_update_flag: the one assist an HVM or PVH domain may have (HVM_VM_ASSIST_MASK). */
+    private static final long HVM_VM_ASSIST = 1L << 5;
+    /** PV64_VM_ASSIST_MASK: VMASST types 0-5 and m2p_strict (32). */
+    private static final long PV64_VM_ASSIST = 0x3fL | 1L << 32;
     /** Xen refuses a controller pause count above this (EOVERFLOW). */
     private static final int MAX_CONTROLLER_PAUSES = 255;
     /** What the simulated CPU reports as CPUID[1].eax and TSC rate in the context header. */
@@ -39,6 +44,12 @@ final class SimDomain {
     final GrantTable grants = new GrantTable();
     /** Frames populated beyond the RAM the domain was built with (see Hypervisor#populate). */
     final java.util.Map<Long, ByteBuffer> populated = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Frames of the built RAM given up to a Xen page mapped over them: holes since. */
+    private final java.util.Set<Long> freed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The gfn of the shared-info page in the physmap, -1 while unmapped (the simulated guests never map it). */
+    private volatile long sharedInfo = -1;
+    /** The domain's vm_assist bits: Xen keeps them per domain and takes them from vcpu 0's context. */
+    private volatile long vmAssist;
     final SimGuest guest;
     /** Names this domain's vcpu threads: host tag and domid. */
     final String threadPrefix;
@@ -96,8 +107,54 @@ final class SimDomain {
                 state = anyRunnable() ? DomainState.RUNNING : DomainState.BLOCKED;
             }
             long top = populated.keySet().stream().mapToLong(Long::longValue).max().orElse(pages - 1);
-            return new DomainInfo(id, name, state, type, pages, pages + populated.size(), Math.max(top, pages - 1),
-                    cpus.length);
+            return new DomainInfo(id, name, state, type, pages, pages - freed.size() + populated.size(),
+                    Math.max(top, pages - 1), cpus.length);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- physmap -----------------------------------------------------------------------
+
+    /** RAM the domain has at {@code pfn}: what it was built with or populated since, less Xen's pages. */
+    boolean isRam(long pfn) {
+        boolean built = pfn >= 0 && pfn < pages && !freed.contains(pfn);
+        return (built || populated.containsKey(pfn)) && pfn != sharedInfo;
+    }
+
+    /** Frames of the built RAM that a Xen page displaced, which populate may fill again. */
+    boolean isFreed(long pfn) {
+        return freed.contains(pfn);
+    }
+
+    void refill(long pfn) {
+        memory.frame(pfn).put(new byte[ForeignMapping.PAGE_SIZE]);
+        freed.remove(pfn);
+    }
+
+    java.util.OptionalLong sharedInfoFrame() {
+        long gfn = sharedInfo;
+        return gfn < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(gfn);
+    }
+
+    /** As xenmem_add_to_physmap_one: RAM at the new frame is freed, the old frame is left a hole. */
+    void mapSharedInfo(String op, long gfn) {
+        if (!type.hasHvmContext()) {
+            throw new XenException(op, id, Errno.EACCES, "a PV domain has no physmap to map Xen's pages into");
+        }
+        if (gfn < 0) {
+            throw new XenException(op, id, Errno.EINVAL, "pfn " + gfn + " is invalid");
+        }
+        lock.lock();
+        try {
+            requireAlive(op);
+            if (gfn == sharedInfo) {
+                return;
+            }
+            if (populated.remove(gfn) == null && gfn < pages) {
+                freed.add(gfn);
+            }
+            sharedInfo = gfn;
         } finally {
             lock.unlock();
         }
@@ -293,7 +350,11 @@ final class SimDomain {
 
     VcpuContext vcpuContext(String op, int vcpu) {
         checkVcpu(op, vcpu);
-        return stopped(op, () -> new VcpuContext(vcpu, cpus[vcpu].toVcpuContext()));
+        return stopped(op, () -> {
+            byte[] raw = cpus[vcpu].toVcpuContext();
+            ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).putLong(VcpuContext.VM_ASSIST_OFFSET, vmAssist);
+            return new VcpuContext(vcpu, raw);
+        });
     }
 
     void setVcpuContext(String op, VcpuContext context) {
@@ -303,10 +364,21 @@ final class SimDomain {
             throw new XenException(op, id, Errno.EINVAL, "vcpu context is " + raw.length
                     + " bytes, vcpu_guest_context is " + GuestCpu.VCPU_CONTEXT_SIZE);
         }
+        long assist = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).getLong(VcpuContext.VM_ASSIST_OFFSET);
+        // Xen checks vcpu 0's bits against the type's mask only after it has loaded the
+        // registers, so a refused context still leaves them changed
         stopped(op, () -> {
             cpus[context.vcpu()].loadVcpuContext(raw);
             return null;
         });
+        if (context.vcpu() == 0) {
+            long valid = type.hasHvmContext() ? HVM_VM_ASSIST : PV64_VM_ASSIST;
+            if ((assist & ~valid) != 0) {
+                throw new XenException(op, id, Errno.EINVAL, "vm_assist 0x" + Long.toHexString(assist)
+                        + " has bits outside 0x" + Long.toHexString(valid) + " for a " + type + " domain");
+            }
+            vmAssist = assist;
+        }
         kick();
     }
 

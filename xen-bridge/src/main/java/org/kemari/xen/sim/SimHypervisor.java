@@ -127,14 +127,13 @@ final class SimHypervisor implements Hypervisor {
         return d.stopped(SHADOW_OP, () -> d.dirty.harvest(into, clean));
     }
 
-    /** A simulated domain's RAM is 0..pages-1 plus what was populated; it maps no Xen pages into its physmap. */
+    /** A simulated domain's RAM is 0..pages-1 plus what was populated, less the frames Xen's pages took. */
     @Override
     public java.util.BitSet ramFrames(int domid, long firstPfn, int count) {
         SimDomain d = guest("xc_get_pfn_type_batch", domid);
         java.util.BitSet ram = new java.util.BitSet(count);
         for (int i = 0; i < count; i++) {
-            long pfn = firstPfn + i;
-            if ((pfn >= 0 && pfn < d.pages) || d.populated.containsKey(pfn)) {
+            if (d.isRam(firstPfn + i)) {
                 ram.set(i);
             }
         }
@@ -154,17 +153,22 @@ final class SimHypervisor implements Hypervisor {
         }
         for (int i = 0; i < count; i++) {
             long pfn = pfns[i];
-            if (pfn < 0 || (pfn < d.pages) || d.populated.containsKey(pfn)) {
+            if (pfn < 0 || !d.isFreed(pfn) && (pfn < d.pages || d.populated.containsKey(pfn)
+                    || d.sharedInfoFrame().orElse(-1) == pfn)) {
                 throw new XenException(op, domid, pfn < 0 ? Errno.EINVAL : Errno.EEXIST, "pfn " + Long.toHexString(pfn)
                         + (pfn < 0 ? " is negative" : " is populated already"));
             }
         }
         for (int i = 0; i < count; i++) {
-            d.populated.put(pfns[i], ByteBuffer.allocateDirect(ForeignMapping.PAGE_SIZE));
+            if (d.isFreed(pfns[i])) {
+                d.refill(pfns[i]);
+            } else {
+                d.populated.put(pfns[i], ByteBuffer.allocateDirect(ForeignMapping.PAGE_SIZE));
+            }
         }
     }
 
-    /** Frames beyond the domain's memory fail one by one with EINVAL, as a p2m miss does in Xen. */
+    /** Frames that are not RAM (beyond it, or given up to a Xen page) fail one by one with EINVAL, as a p2m miss does in Xen. */
     @Override
     public ForeignMapping map(int domid, long[] pfns, int count, boolean writable) {
         String op = "xenforeignmemory_map";
@@ -180,7 +184,7 @@ final class SimHypervisor implements Hypervisor {
             ByteBuffer extra = d.populated.get(mapped[i]);
             if (extra != null) {
                 pages[i] = writable ? extra.duplicate() : extra.asReadOnlyBuffer();
-            } else if (mapped[i] < 0 || mapped[i] >= d.pages) {
+            } else if (!d.isRam(mapped[i])) {
                 errors[i] = Errno.EINVAL;
             } else {
                 ByteBuffer view = d.memory.frame(mapped[i]);
@@ -188,6 +192,17 @@ final class SimHypervisor implements Hypervisor {
             }
         }
         return new SimForeignMapping(op, domid, mapped, errors, pages, () -> { });
+    }
+
+    @Override
+    public java.util.OptionalLong sharedInfoFrame(int domid) {
+        return guest("xc_domain_getinfolist", domid).sharedInfoFrame();
+    }
+
+    @Override
+    public void mapSharedInfo(int domid, long gfn) {
+        String op = "xc_domain_add_to_physmap";
+        guest(op, domid).mapSharedInfo(op, gfn);
     }
 
     @Override

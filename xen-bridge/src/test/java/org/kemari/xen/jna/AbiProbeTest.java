@@ -94,6 +94,8 @@ class AbiProbeTest {
         }
         assertThat(drift).as("constant drift from the Xen headers").isEmpty();
         assertThat(seen).contains("XEN_DOMCTL_SHADOW_OP_CLEAN", "SIZEOF_VCPU_GUEST_CONTEXT_ANY");
+        assertThat(org.kemari.xen.VcpuContext.VM_ASSIST_OFFSET).as("VcpuContext's copy of the probed offset")
+                .isEqualTo(org.kemari.xen.jna.bind.XenCtrl.OFFSETOF_VCPU_GUEST_CONTEXT_VM_ASSIST);
     }
 
     @Test

@@ -12,10 +12,15 @@ import org.junit.jupiter.api.Test;
 import org.kemari.xen.DomainInfo;
 import org.kemari.xen.Errno;
 import org.kemari.xen.HvmContext;
+import org.kemari.xen.VcpuContext;
 import org.kemari.xen.XenException;
 
 /** Contexts, and the property replication rests on: memory + context make an identical copy. */
 public abstract class ContextTck extends TckBase {
+    /** 1 << VMASST_TYPE_runstate_update_flag: the one assist HVM and PVH domains may have. */
+    private static final long RUNSTATE_UPDATE_FLAG = 1L << 5;
+    /** 1 << VMASST_TYPE_writable_pagetables: PV only. */
+    private static final long WRITABLE_PAGETABLES = 1L << 2;
 
     @Test
     void hvmContextIsInXensFormat() {
@@ -68,6 +73,32 @@ public abstract class ContextTck extends TckBase {
         XenException e = catchThrowableOfType(XenException.class, () -> hv.vcpuContext(domid, vcpus + 10));
         assertThat(e).isNotNull();
         assertThat(e.errno()).isEqualTo(Errno.EINVAL);
+    }
+
+    /**
+     * Xen keeps vm_assist per domain and takes it from vcpu 0's context, for an HVM or PVH domain
+     * too, while no HVM context record carries it: a replica needs both calls.
+     */
+    @Test
+    void vmAssistIsSetFromVcpuZerosContextAndNotFromTheHvmContext() {
+        int domid = startGuest("assist");
+        assumeTrue(hv.domain(domid).type().hasHvmContext(), "workload guest is PV");
+        hv.pause(domid);
+        long guests = hv.vcpuContext(domid, 0).vmAssist();
+        long other = guests ^ RUNSTATE_UPDATE_FLAG;
+        int blank = blankLike(domid);
+        VcpuContext zero = hv.vcpuContext(blank, 0);
+        hv.setVcpuContext(blank, zero.withVmAssist(other));
+        assertThat(hv.vcpuContext(blank, 0).vmAssist()).isEqualTo(other);
+
+        hv.setHvmContext(blank, hv.hvmContext(domid));
+        assertThat(hv.vcpuContext(blank, 0).vmAssist()).as("after loading the guest's HVM context").isEqualTo(other);
+
+        XenException e = catchThrowableOfType(XenException.class,
+                () -> hv.setVcpuContext(blank, zero.withVmAssist(WRITABLE_PAGETABLES)));
+        assertThat(e).as("a PV-only assist on an HVM/PVH domain").isNotNull();
+        assertThat(e.errno()).isEqualTo(Errno.EINVAL);
+        assertThat(hv.vcpuContext(blank, 0).vmAssist()).isEqualTo(other);
     }
 
     /** The copy picks up at the copied counter and runs on its own, leaving the original paused. */

@@ -81,6 +81,34 @@ public abstract class ForeignMemoryTck extends TckBase {
         assertThat(hv.ramFrames(domid, hole - 1, 2).get(1)).as("the populated frame is RAM").isTrue();
     }
 
+    /** What a replica needs where its primary's guest mapped its shared-info page over RAM at boot. */
+    @Test
+    void sharedInfoMappedOverRamTakesTheFrameAndTheFrameItLeftIsAHole() {
+        int blank = blankLike(startGuest("shinfo"));
+        assertThat(hv.sharedInfoFrame(blank)).as("a domain built paused has not mapped it yet").isEmpty();
+        // above the first MiB, where firmware and the toolstack's own pages sit
+        java.util.BitSet ram = hv.ramFrames(blank, 0x100, 64);
+        long first = 0x100 + ram.nextSetBit(0);
+        long second = 0x100 + ram.nextSetBit(ram.nextSetBit(0) + 1);
+        long pages = hv.domain(blank).totPages();
+
+        hv.mapSharedInfo(blank, first);
+        assertThat(hv.sharedInfoFrame(blank)).hasValue(first);
+        assertThat(hv.ramFrames(blank, first, 1).get(0)).as("its frame is Xen's page, not RAM").isFalse();
+        assertThat(hv.domain(blank).totPages()).as("the RAM it displaced is freed").isEqualTo(pages - 1);
+
+        hv.mapSharedInfo(blank, second);
+        assertThat(hv.sharedInfoFrame(blank)).hasValue(second);
+        assertThat(hv.ramFrames(blank, first, 2).isEmpty()).as("the frame it left is a hole, the new one Xen's").isTrue();
+        assertThat(hv.domain(blank).totPages()).isEqualTo(pages - 2);
+        try (ForeignMapping m = hv.map(blank, new long[] {first}, 1, false)) {
+            assertThat(m.error(0)).as("a hole does not map").isNotZero();
+        }
+
+        hv.populate(blank, new long[] {first}, 1);
+        assertThat(hv.ramFrames(blank, first, 1).get(0)).as("the hole takes fresh RAM").isTrue();
+    }
+
     @Test
     void ramFramesAreThoseThatMapAndHolesAreNot() {
         int domid = startGuest("ram");

@@ -30,6 +30,8 @@ public interface XenCtrl extends Library {
     int XEN_X86_EMU_PIC = 1 << 5;
 
     int SIZEOF_VCPU_GUEST_CONTEXT_ANY = 5168;
+    /** Must equal VcpuContext.VM_ASSIST_OFFSET, which holds it outside the bindings. */
+    int OFFSETOF_VCPU_GUEST_CONTEXT_VM_ASSIST = 5136;
     int SIZEOF_XEN_PFN = 8;
     /** The log-dirty bitmap is an array of C unsigned long. */
     int SIZEOF_BITMAP_WORD = 8;
@@ -62,6 +64,11 @@ public interface XenCtrl extends Library {
     /** extent_start: xen_pfn_t[nr_extents] (unsigned long on x86-64). */
     int xc_domain_populate_physmap_exact(XcInterfaceHandle xch, int domid, long nrExtents, int extentOrder,
                                          int memFlags, long[] extentStart);
+
+    /** idx: the index within space (0 for the shared-info page); gpfn: xen_pfn_t. */
+    int xc_domain_add_to_physmap(XcInterfaceHandle xch, int domid, int space, long idx, long gpfn);
+
+    int XENMAPSPACE_shared_info = 0;
 
     long xc_logdirty_control(XcInterfaceHandle xch, int domid, int sop, XcHypercallBuffer dirtyBitmap,
                              long pages, int mode, XcShadowOpStats stats);
