@@ -19,9 +19,9 @@ import org.kemari.xen.XenException;
  * both sides (guest RAM or not, {@link Hypervisor#ramFrames}): a frame that is RAM on one side
  * only is a difference; every frame RAM on both is mapped and compared byte for byte. Xen's own
  * pages in the physmap (shared info, grant frames) are not RAM: the grant tables are compared
- * whole instead (their snapshots), and for shared info, Xen's page, where each has it mapped. Then the HVM context record by
- * record and each vcpu context, byte for byte, except the fields of {@link #MASKS}
- * (docs/benchmarks.md, "Replica equality", says why each is host state rather than guest state).
+ * whole instead (their snapshots), and for the shared-info page, where each has it mapped. Then
+ * the HVM context record by record and each vcpu context, byte for byte, except the guest's
+ * clock readings ({@link GuestClocks}), which must instead show the same guest time on both.
  * Uses only the public xen-bridge API.
  *
  * <p>Exit 0 equal, 1 different, 2 usage or a domain not paused.
@@ -29,20 +29,6 @@ import org.kemari.xen.XenException;
 public final class ReplicaCompare {
     private static final int BATCH = 1024;
     private static final int SHOW = 20;
-
-    /**
-     * Host-time fields of HVM save records (public/arch-x86/hvm/save.h), by typecode: what Xen
-     * computes from the host clock at the moment of xc_domain_hvm_getcontext, so two paused
-     * domains read at different instants differ there even when their guest state is identical.
-     * Each entry: typecode, byte offset in the record's data, length.
-     */
-    private static final int[][] MASKS = {
-        // CPU (2), struct hvm_hw_cpu.tsc (offset 1008, u64): hvm_get_guest_tsc() at the moment of
-        // the save, host TSC + the domain's offset; loading a context sets the replica's offset so
-        // that its TSC equals the saved value at load time, so two paused domains read later
-        // differ here by the time between capture and load although the guest saw the same TSC
-        {2, 1008, 8},
-    };
 
     private final Hypervisor xen;
     private final int primary;
@@ -55,7 +41,7 @@ public final class ReplicaCompare {
         this.replica = replica;
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         if (args.length != 2) {
             System.err.println("usage: ReplicaCompare PRIMARY REPLICA   (names or domids, both paused)");
             System.exit(2);
@@ -179,7 +165,7 @@ public final class ReplicaCompare {
         }
     }
 
-    private void hvm() {
+    private void hvm() throws InterruptedException {
         List<HvmContext.Record> a = xen.hvmContext(primary).records();
         List<HvmContext.Record> b = xen.hvmContext(replica).records();
         Map<String, HvmContext.Record> byKey = new HashMap<>();
@@ -206,7 +192,7 @@ public final class ReplicaCompare {
             StringBuilder ranges = new StringBuilder();
             for (int i = 0; i < x.length; i++) {
                 if (x[i] != y[i]) {
-                    if (masked(ra.type(), i)) {
+                    if (GuestClocks.isClock(ra.type(), x, i)) {
                         maskedAny = true;
                         continue;
                     }
@@ -229,8 +215,46 @@ public final class ReplicaCompare {
             differences++;
             System.out.println("  hvm record " + k + ": on the replica only");
         }
-        System.out.printf("hvm context: %d records: %d equal, %d equal outside masked host-time fields, %d different%n",
+        System.out.printf("hvm context: %d records: %d equal, %d equal outside their clock readings, %d different%n",
                 a.size(), equal, masked, a.size() - equal - masked);
+        clocks(a, b);
+    }
+
+    /**
+     * The clock readings left out above: each of the replica's must show the primary's guest time.
+     * A clock that a save itself moves cannot show it: Xen 4.17's acpi_save adds the time since
+     * the guest last read its ACPI PM timer to the timer without marking that time counted, so
+     * every xc_domain_hvm_getcontext pushes it forward again. Reading the paused primary twice,
+     * a second apart, tells such a clock apart: it moves further than the time between the reads.
+     */
+    private void clocks(List<HvmContext.Record> a, List<HvmContext.Record> b) throws InterruptedException {
+        Map<String, Double> p = GuestClocks.read(a);
+        Map<String, Double> r = GuestClocks.read(b);
+        long t0 = System.nanoTime();
+        Thread.sleep(1000);
+        Map<String, Double> again = GuestClocks.read(xen.hvmContext(primary).records());
+        double between = (System.nanoTime() - t0) / 1e9;
+        for (Map.Entry<String, Double> e : p.entrySet()) {
+            String clock = e.getKey();
+            Double rv = r.get(clock);
+            if (rv == null) {
+                differences++;
+                System.out.println("  clock " + clock + ": on the primary only");
+                continue;
+            }
+            double d = GuestClocks.difference(clock, e.getValue(), rv);
+            double self = GuestClocks.difference(clock, again.get(clock), e.getValue());
+            String verdict;
+            if (self > between + 1) {
+                verdict = String.format("not comparable: one more save of the paused primary moved it %+.3f s in %.3f s", self, between);
+            } else if (Math.abs(d) <= GuestClocks.TOLERANCE_S) {
+                verdict = "within " + GuestClocks.TOLERANCE_S + " s";
+            } else {
+                differences++;
+                verdict = "BEYOND " + GuestClocks.TOLERANCE_S + " s";
+            }
+            System.out.printf("clock %s: primary %.3f s, replica %.3f s: %+.3f s (%s)%n", clock, e.getValue(), rv, d, verdict);
+        }
     }
 
     private void vcpus(int count) {
@@ -246,15 +270,6 @@ public final class ReplicaCompare {
             System.out.println("vcpu " + v + " context (" + x.length + " bytes): "
                     + (at < 0 && x.length == y.length ? "equal" : "differs from byte " + at));
         }
-    }
-
-    private static boolean masked(int type, int offset) {
-        for (int[] m : MASKS) {
-            if (m[0] == type && offset >= m[1] && offset < m[1] + m[2]) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static int firstDifference(ByteBuffer a, ByteBuffer b) {

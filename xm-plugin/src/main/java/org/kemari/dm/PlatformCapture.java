@@ -1,6 +1,5 @@
 package org.kemari.dm;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -24,25 +23,23 @@ public final class PlatformCapture implements EpochContributor, AutoCloseable {
     private final DomainType type;
     private final DeviceModel deviceModel;
     private final Path workDir;
-    private final PrintStream log;
 
-    private PlatformCapture(Hypervisor hv, int domid, DomainType type, DeviceModel deviceModel, Path workDir, PrintStream log) {
+    private PlatformCapture(Hypervisor hv, int domid, DomainType type, DeviceModel deviceModel, Path workDir) {
         this.hv = hv;
         this.domid = domid;
         this.type = type;
         this.deviceModel = deviceModel;
         this.workDir = workDir;
-        this.log = log;
     }
 
-    public static PlatformCapture open(Hypervisor hv, int domid, DeviceModels models, PrintStream log) {
+    public static PlatformCapture open(Hypervisor hv, int domid, DeviceModels models) {
         DomainType type = hv.domain(domid).type();
         if (!models.present(type)) {
-            return new PlatformCapture(hv, domid, type, null, null, log);
+            return new PlatformCapture(hv, domid, type, null, null);
         }
         Path dir = StateFiles.create("primary", domid);
         try {
-            return new PlatformCapture(hv, domid, type, models.open(domid), dir, log);
+            return new PlatformCapture(hv, domid, type, models.open(domid), dir);
         } catch (RuntimeException e) {
             StateFiles.deleteQuietly(dir);
             throw e;
@@ -61,7 +58,7 @@ public final class PlatformCapture implements EpochContributor, AutoCloseable {
                 params.put(index, v);
             }
         }
-        byte[] state = deviceModel == null ? new byte[0] : deviceModel.save(workDir.resolve("state"), log);
+        byte[] state = deviceModel == null ? new byte[0] : deviceModel.save(workDir.resolve("state"));
         byte[] payload = new HvmPlatform(params, state).encode();
         if (payload.length > Wire.MAX_RECORD) {
             throw new IllegalStateException("dom " + domid + ": device-model state of " + state.length
@@ -79,7 +76,6 @@ public final class PlatformCapture implements EpochContributor, AutoCloseable {
     @Override
     public void close() {
         if (deviceModel != null) {
-            deviceModel.close();
             StateFiles.deleteQuietly(workDir);
         }
     }

@@ -48,8 +48,8 @@ final class ReplicaDeviceModel {
         long oldPid = Long.parseLong(xs.read(pidPath()).orElseThrow(() -> new IllegalStateException(
                 "replica dom " + domid + ": xenstore has no " + pidPath() + ": its device model was not started by libxl")).strip());
         List<String> argv = commandLine(oldPid);
-        try (DeviceModel dm = DeviceModel.open(runDir, domid)) {
-            dm.quit();
+        try {
+            DeviceModel.open(runDir, domid).quit();
         } catch (QmpException e) {
             // quit may be answered by QEMU closing the socket; whether it left is checked below
         }
@@ -131,8 +131,8 @@ final class ReplicaDeviceModel {
                         + ") while loading the device state; see " + log);
             }
             if (Files.exists(DeviceModel.socket(runDir, domid))) {
-                try (DeviceModel dm = DeviceModel.open(runDir, domid)) {
-                    last = dm.status();
+                try {
+                    last = DeviceModel.open(runDir, domid).status();
                     if ("running".equals(last)) {
                         return;
                     }

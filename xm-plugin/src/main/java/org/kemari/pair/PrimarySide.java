@@ -110,7 +110,7 @@ final class PrimarySide {
                         ? pair.sync().maxEpochInterval() : pair.sync().interval())
                 .withMaxInFlight(pair.sync().maxInFlight())
                 .withTimeouts(pair.heartbeat().interval(), pair.heartbeat().timeout());
-        try (PlatformCapture platform = PlatformCapture.open(hv, domid, DeviceModels.of(hv), log);
+        try (PlatformCapture platform = PlatformCapture.open(hv, domid, DeviceModels.of(hv));
              EpochSender sender = new EpochSender(hv, domid, link, sc)) {
             sender.addContributor(epoch -> List.of(new OpaqueRecord(OpaqueRecord.Kind.EVENT_TAP_LOG, tap.heldLog().encode())));
             sender.addContributor(platform);

@@ -95,7 +95,7 @@ final class SecondarySide {
             platform.forget();
             rx.addConsumer(platform);
             rx.start();
-            log.println("kemari: receive: " + pair.name() + ": primary " + link.peer() + " connected");
+            log.println("kemari: receive: " + pair.name() + ": " + link.peer() + " connected");
             while (true) {
                 try {
                     return rx.outcome().get(POLL.toMillis(), TimeUnit.MILLISECONDS);

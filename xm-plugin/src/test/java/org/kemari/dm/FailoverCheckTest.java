@@ -106,7 +106,7 @@ class FailoverCheckTest {
     @Test
     void thePrimaryOfAPvGuestSendsNothingAndTheCheckRefusesIt() {
         int guest = primaryHost.createGuest(GuestSpec.memtouch("pv").withType(DomainType.PV));
-        try (PlatformCapture capture = PlatformCapture.open(primary, guest, DeviceModels.of(primary), new PrintStream(logBytes, true, StandardCharsets.UTF_8))) {
+        try (PlatformCapture capture = PlatformCapture.open(primary, guest, DeviceModels.of(primary))) {
             assertThat(capture.capture(new EpochId(1))).isEmpty();
         }
         assertThat(FailoverCheck.refusal("pv", DomainType.PV, null)).hasValueSatisfying(why -> assertThat(why).startsWith("guest pv is PV"));
@@ -127,7 +127,7 @@ class FailoverCheckTest {
     /** What the primary's capture sends in an epoch, committed on the secondary. */
     private void commitOneEpoch(int guest) {
         primary.pause(guest);
-        try (PlatformCapture capture = PlatformCapture.open(primary, guest, DeviceModels.of(primary), new PrintStream(logBytes, true, StandardCharsets.UTF_8))) {
+        try (PlatformCapture capture = PlatformCapture.open(primary, guest, DeviceModels.of(primary))) {
             List<OpaqueRecord> records = capture.capture(new EpochId(1));
             assertThat(records).singleElement().extracting(OpaqueRecord::kind).isEqualTo(OpaqueRecord.Kind.HVM_PLATFORM);
             takeover.committed(new EpochId(1), records);

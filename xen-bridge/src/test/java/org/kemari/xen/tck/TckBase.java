@@ -23,6 +23,9 @@ public abstract class TckBase {
     /** Frames per foreign-mapping batch when walking a whole guest. */
     private static final int BATCH = 512;
 
+    /** The digest of a frame that is not guest RAM. */
+    private static final long NOT_RAM = Long.MIN_VALUE;
+
     protected Hypervisor hv;
     private final List<Integer> created = new ArrayList<>();
 
@@ -120,14 +123,21 @@ public abstract class TckBase {
         return hv.domain(domid).maxGpfn() + 1;
     }
 
-    /** A 64-bit digest of every frame (unmappable frames get a fixed marker). */
+    /**
+     * A 64-bit digest of every frame of guest RAM; other frames get a fixed marker. Xen's own
+     * pages in the physmap are not RAM: Xen writes them itself (the shared-info page's clocks)
+     * and never logs them dirty, and dom0 can map some of them (seen on real Xen: the shared-info
+     * page hvmloader maps at 0xfdfff), so they would count as changes no guest made.
+     */
     protected long[] digests(int domid) {
         long n = frames(domid);
+        java.util.BitSet ram = hv.ramFrames(domid, 0, (int) n);
         long[] out = new long[(int) n];
         forEachBatch(n, pfns -> {
             try (ForeignMapping m = hv.map(domid, pfns, pfns.length, false)) {
                 for (int i = 0; i < pfns.length; i++) {
-                    out[(int) pfns[i]] = m.error(i) != 0 ? Long.MIN_VALUE + m.error(i) : digest(m.page(i));
+                    int pfn = (int) pfns[i];
+                    out[pfn] = !ram.get(pfn) ? NOT_RAM : m.error(i) != 0 ? Long.MIN_VALUE + m.error(i) : digest(m.page(i));
                 }
             }
         });
