@@ -3,19 +3,21 @@
 # missing, build (or reuse) the images, boot Xen once for all cases, then retry -- once, one
 # boot each -- every case whose failure the logs blame on the emulator, and print a summary.
 #
-# Usage: native/testbed/ci.sh [CASE...]     (default: smoke jna-smoke tck protect, from native/testbed/cases/)
+# Usage: native/testbed/ci.sh [CASE[@GUEST]...]   (default: smoke jna-smoke tck protect@hvm-nopv, from
+#        native/testbed/cases/; one boot per guest type, in the order they first appear)
 # Environment:
-#   KEMARI_TB_BUDGET      total seconds for the stage, install included (default 1260: one boot
-#                         for the four cases, ~8 min, plus a retry of protect alone, see docs/testbed.md)
+#   KEMARI_TB_BUDGET      total seconds for the stage, install included (default 1260: a PVH boot
+#                         for three cases, ~4 min, an HVM boot for protect, ~7 min, and a retry of
+#                         protect alone, see docs/testbed.md)
 #   KEMARI_TB_CASE_LIMIT  seconds per case inside dom0 (default 600: protect, the longest case,
-#                         took 278 s on an idle machine: initial sync 128 s, 100 epochs 54 s, compare)
+#                         took 250-280 s on an idle machine: initial sync ~130 s, 100 epochs ~50 s, compare)
 #   KEMARI_TB_RETRY_MIN   seconds a retry needs at least; less left = no retry (default 360)
-#   KEMARI_TB_GUEST       pvh (default) | hvm
+#   KEMARI_TB_GUEST       the guest of cases without @GUEST: pvh (default) | hvm | hvm-nopv
 #   KEMARI_TB_RATE        pages per second the guest dirties (default 200: ~0.8 MiB/s, which the
 #                         emulated dom0 replicates at ~1.8 epochs/s; at 1000 it managed 0.16/s)
 # Exit: 0 every case PASS or PENDING; 1 a case FAILed (ours); 3 an emulator fault persisted
 # (twice, or no time left to retry: nothing verified, but not a failure of ours); 2 setup error.
-# Results: native/testbed/target/ci-<time>/ (summary.txt, run-1/, retry-<case>/).
+# Results: native/testbed/target/ci-<time>/ (summary.txt, run-<guest>/, retry-<case>-<guest>/).
 set -uo pipefail
 TB_HOME=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib/host.sh
@@ -26,11 +28,16 @@ CASE_LIMIT=${KEMARI_TB_CASE_LIMIT:-600}
 RETRY_MIN=${KEMARI_TB_RETRY_MIN:-360}
 GUEST=${KEMARI_TB_GUEST:-pvh}
 RATE=${KEMARI_TB_RATE:-200}
-[ $# -gt 0 ] || set -- smoke jna-smoke tck protect
-CASES=""
+# protect runs on an HVM guest without PV drivers: a PVH replica was once two bytes off its
+# paused primary, most likely where Xen writes the guest's vcpu_info without logging it dirty
+# (docs/testbed.md, "Not done / pending")
+[ $# -gt 0 ] || set -- smoke jna-smoke tck protect@hvm-nopv
+CASES="" GUESTS=""
 for c in "$@"; do
-  [ -f "$TB_HOME/cases/$c.sh" ] || tb_die "no case $c (expected $TB_HOME/cases/$c.sh)"
+  [[ $c = *@* ]] || c=$c@$GUEST
+  [ -f "$TB_HOME/cases/${c%@*}.sh" ] || tb_die "no case ${c%@*} (expected $TB_HOME/cases/${c%@*}.sh)"
   CASES="$CASES $c"
+  [[ " $GUESTS " = *" ${c#*@} "* ]] || GUESTS="$GUESTS ${c#*@}"
 done
 OUT=$TB_HOME/target/ci-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$OUT" "$TB_CACHE"
@@ -40,30 +47,34 @@ export KEMARI_TB_LOCKED=1
 start=$(date +%s)
 left() { echo $(( BUDGET - ($(date +%s) - start) )); }
 
-tb_require_packages "$([[ $GUEST = hvm* ]] && echo hvm)"
+tb_require_packages "$([[ $GUESTS = *hvm* ]] && echo hvm)"
 echo "testbed: packages ready after $(( $(date +%s) - start ))s"
 # the verdicts decide retries and the exit status: check the classifier before trusting it
 "$TB_HOME/test-classify.sh" > "$OUT/test-classify.log" 2>&1 \
   || { cat "$OUT/test-classify.log"; tb_die "lib/classify.sh gives wrong verdicts, see above"; }
 
 declare -A verdict reason attempts
-# runs testbed.sh on cases $2... into run directory $1 within what is left of the budget, and
-# records each case's verdict
+# runs testbed.sh with guest $2 on cases $3... (CASE@GUEST) into run directory $1 within what is
+# left of the budget, and records each case's verdict
 run() {
-  local dir=$1 hard; shift
+  local dir=$1 guest=$2 hard; shift 2
   hard=$(( $(left) - 15 ))
   local paths=() c
-  for c in "$@"; do paths+=("$TB_HOME/cases/$c.sh"); done
-  "$TB_HOME/testbed.sh" -g "$GUEST" -r "$RATE" -t "$CASE_LIMIT" -T "$hard" -o "$dir" "${paths[@]}"
+  for c in "$@"; do paths+=("$TB_HOME/cases/${c%@*}.sh"); done
+  "$TB_HOME/testbed.sh" -g "$guest" -r "$RATE" -t "$CASE_LIMIT" -T "$hard" -o "$dir" "${paths[@]}"
   [ -f "$dir/verdicts" ] || { echo "testbed: $dir/verdicts missing: testbed.sh did not get to run the cases"; return; }
   local n v r
   while IFS=$'\t' read -r n v r; do
+    n=$n@$guest
     verdict[$n]=$v reason[$n]=$r attempts[$n]=$(( ${attempts[$n]:-0} + 1 ))
   done < "$dir/verdicts"
 }
 
-# shellcheck disable=SC2086
-run "$OUT/run-1" $CASES
+for g in $GUESTS; do
+  group=()
+  for c in $CASES; do [ "${c#*@}" = "$g" ] && group+=("$c"); done
+  run "$OUT/run-$g" "$g" "${group[@]}"
+done
 for c in $CASES; do
   [ "${verdict[$c]:-}" = EMULATOR_FAULT ] || continue
   if [ "$(left)" -lt "$RETRY_MIN" ]; then
@@ -71,7 +82,7 @@ for c in $CASES; do
     continue
   fi
   echo "testbed: $c hit an emulator fault (${reason[$c]}); retrying it alone"
-  run "$OUT/retry-$c" "$c"
+  run "$OUT/retry-${c/@/-}" "${c#*@}" "$c"
 done
 
 # no QEMU of ours may outlive the stage: testbed.sh kills its own, this checks it did
@@ -82,10 +93,10 @@ done
 
 rc=0
 {
-  echo "== real-Xen testbed: $(( $(date +%s) - start ))s of a ${BUDGET}s budget, guest $GUEST, results in $OUT"
+  echo "== real-Xen testbed: $(( $(date +%s) - start ))s of a ${BUDGET}s budget, results in $OUT"
   for c in $CASES; do
     v=${verdict[$c]:-NOT_RUN}
-    printf '%-12s %-15s attempts=%s  %s\n' "$c" "$v" "${attempts[$c]:-0}" "${reason[$c]:-testbed.sh produced no verdict, see $OUT}"
+    printf '%-22s %-15s attempts=%s  %s\n' "$c" "$v" "${attempts[$c]:-0}" "${reason[$c]:-testbed.sh produced no verdict, see $OUT}"
     case $v in
       PASS|PENDING) ;;
       EMULATOR_FAULT) [ $rc = 0 ] && rc=3;;

@@ -147,8 +147,9 @@ public final class ReplicaCompare {
                         if (at < 0) {
                             equal++;
                         } else {
-                            show(shown, String.format("pfn %#x differs from byte %d (%d bytes differ)", pfns[j], at,
-                                    differingBytes(a.page(j), b.page(j))));
+                            show(shown, String.format("pfn %#x differs from byte %d (%d bytes differ; there primary %#04x, replica %#04x)",
+                                    pfns[j], at, differingBytes(a.page(j), b.page(j)),
+                                    a.page(j).get(a.page(j).position() + at), b.page(j).get(b.page(j).position() + at)));
                         }
                     }
                 }
