@@ -66,9 +66,20 @@ public final class DeviceModel {
         }
     }
 
-    /** Asks QEMU to exit (QMP quit overrides libxl's -no-shutdown; its exit hooks release its Xen ioreq server). */
+    /**
+     * Asks QEMU to exit (QMP quit overrides libxl's -no-shutdown; its exit hooks release its Xen
+     * ioreq server). QEMU may hang up instead of answering; a QEMU that cannot be reached is an error.
+     */
     void quit() {
-        execute("quit", Map.of());
+        try (Qmp qmp = Qmp.connect(socket, TIMEOUT)) {
+            try {
+                qmp.execute("quit", Map.of());
+            } catch (QmpException e) {
+                if (!e.connectionLost()) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private void execute(String command, Map<String, Object> args) {

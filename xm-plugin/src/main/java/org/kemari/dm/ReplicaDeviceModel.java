@@ -48,11 +48,7 @@ final class ReplicaDeviceModel {
         long oldPid = Long.parseLong(xs.read(pidPath()).orElseThrow(() -> new IllegalStateException(
                 "replica dom " + domid + ": xenstore has no " + pidPath() + ": its device model was not started by libxl")).strip());
         List<String> argv = commandLine(oldPid);
-        try {
-            DeviceModel.open(runDir, domid).quit();
-        } catch (QmpException e) {
-            // quit may be answered by QEMU closing the socket; whether it left is checked below
-        }
+        DeviceModel.open(runDir, domid).quit();
         awaitExit(oldPid);
         List<String> cmd = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {

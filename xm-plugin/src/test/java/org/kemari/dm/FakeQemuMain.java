@@ -22,6 +22,7 @@ public final class FakeQemuMain {
         }
         CountDownLatch quit = new CountDownLatch(1);
         try (FakeQmp qmp = new FakeQmp(socket, FakeQmp.GREETING, req -> {
+            System.out.println(System.nanoTime() / 1_000_000 + " ms: " + req);
             if (req.contains("query-status")) {
                 return List.of("{\"return\": {\"status\": \"running\", \"singlestep\": false, \"running\": true}}");
             }
@@ -30,8 +31,11 @@ public final class FakeQemuMain {
             }
             return List.of("{\"return\": {}}");
         })) {
+            System.out.println(System.nanoTime() / 1_000_000 + " ms: serving " + socket);
             quit.await();
+            System.out.println(System.nanoTime() / 1_000_000 + " ms: quitting");
         }
+        System.out.println(System.nanoTime() / 1_000_000 + " ms: exiting");
         System.exit(0);
     }
 }

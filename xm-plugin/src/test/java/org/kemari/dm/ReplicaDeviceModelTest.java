@@ -23,7 +23,7 @@ class ReplicaDeviceModelTest {
     private static final int DOMID = 7;
     private static final String PID_PATH = "/local/domain/7/image/device-model-pid";
 
-    @TempDir
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path dir;
 
     @Test
@@ -33,12 +33,17 @@ class ReplicaDeviceModelTest {
                 .redirectOutput(dir.resolve("old.log").toFile()).start();
         Long newPid = null;
         try (SimHost host = new SimHost(); Hypervisor hv = host.open(); XenStore xs = hv.openXenStore()) {
-            awaitSocket(socket, old);
+            awaitServing(dir.resolve("old.log"), old);
             xs.write(PID_PATH, Long.toString(old.pid()));
             Path state = dir.resolve("state");
             Files.write(state, new byte[] {'Q', 'E', 'V', 'M', 1});
 
-            newPid = new ReplicaDeviceModel(DOMID, "g1-replica", dir, dir, xs).restart(state);
+            try {
+                newPid = new ReplicaDeviceModel(DOMID, "g1-replica", dir, dir, xs).restart(state);
+            } catch (RuntimeException e) {
+                // what the stand-in saw (it logs every QMP request) says which side stalled
+                throw new AssertionError(e.getMessage() + "; stand-in QEMU's log: " + Files.readString(dir.resolve("old.log")), e);
+            }
 
             assertThat(old.waitFor(10, TimeUnit.SECONDS)).as("the old QEMU quit").isTrue();
             assertThat(newPid).isNotEqualTo(old.pid());
@@ -69,11 +74,15 @@ class ReplicaDeviceModelTest {
                 FakeQemuMain.class.getName(), socket.toString());
     }
 
-    private static void awaitSocket(Path socket, Process p) throws InterruptedException {
-        for (int i = 0; i < 400 && !Files.exists(socket); i++) {
+    /**
+     * Until the stand-in says it serves: its socket file appears at bind(2), before listen(2),
+     * and a connect in between is refused (seen under load, when this waited for the file alone).
+     */
+    private static void awaitServing(Path log, Process p) throws Exception {
+        for (int i = 0; i < 400 && !(Files.exists(log) && Files.readString(log).contains("serving")); i++) {
             assertThat(p.isAlive()).as("fake QEMU running").isTrue();
             Thread.sleep(25);
         }
-        assertThat(socket).exists();
+        assertThat(log).content().contains("serving");
     }
 }
