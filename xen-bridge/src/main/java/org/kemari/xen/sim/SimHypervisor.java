@@ -153,8 +153,7 @@ final class SimHypervisor implements Hypervisor {
         }
         for (int i = 0; i < count; i++) {
             long pfn = pfns[i];
-            if (pfn < 0 || !d.isFreed(pfn) && (pfn < d.pages || d.populated.containsKey(pfn)
-                    || d.sharedInfoFrame().orElse(-1) == pfn)) {
+            if (pfn < 0 || d.isRam(pfn) || d.sharedInfoFrame().orElse(-1) == pfn) {
                 throw new XenException(op, domid, pfn < 0 ? Errno.EINVAL : Errno.EEXIST, "pfn " + Long.toHexString(pfn)
                         + (pfn < 0 ? " is negative" : " is populated already"));
             }
