@@ -14,7 +14,7 @@ import java.util.Optional;
  * the counter back on its course ({@link HvmContext#pmTimerReload} says what else that load
  * must carry).
  *
- * <p>The load is skipped, and counted, in two cases where it would do harm:
+ * <p>The load is skipped in the cases where it would do harm:
  * <ul>
  * <li>a vcpu waits on the device model (an ioreq not yet answered or not yet taken): loading its
  * CPU record cancels the emulation in flight (hvmemul_cancel), and the vcpu would issue the same
@@ -23,7 +23,9 @@ import java.util.Optional;
  * while they are descheduled and jumps back to the frozen value when they run, while acpi_load
  * sets last_gtime from the unfrozen time; the guest's next read would then compute a negative
  * interval. libxl's default is no_delay_for_missed_ticks.</li>
+ * <li>the device model's ioreq page cannot be read: whether a vcpu waits cannot be told.</li>
  * </ul>
+ * The last two are said once ({@link #caveat()}).
  */
 public final class PmTimerKeeper {
     /** HVM_PARAM_TIMER_MODE and its HVMPTM_delay_for_missed_ticks value (public/hvm/params.h). */
@@ -35,6 +37,7 @@ public final class PmTimerKeeper {
     private final Hypervisor hv;
     private final int domid;
     private Boolean delayMode;
+    private XenException ioreqUnreadable;
     private long kept;
     private long skippedInFlight;
     private long skippedTimerMode;
@@ -55,8 +58,17 @@ public final class PmTimerKeeper {
             skippedTimerMode++;
             return saved;
         }
-        if (hv.ioreqPending(domid, DEVICE_MODEL_IOREQ_SERVER)) {
-            skippedInFlight++;
+        if (ioreqUnreadable != null) {
+            return saved;
+        }
+        try {
+            if (hv.ioreqPending(domid, DEVICE_MODEL_IOREQ_SERVER)) {
+                skippedInFlight++;
+                return saved;
+            }
+        } catch (XenException e) {
+            // without it a reload could repeat a device access: the timer is the lesser harm
+            ioreqUnreadable = e;
             return saved;
         }
         hv.setHvmContext(domid, saved.pmTimerReload(System.nanoTime() - start).orElseThrow());
@@ -66,6 +78,10 @@ public final class PmTimerKeeper {
 
     /** Why this domain's PM timer moves with each save, when it does; empty while it is kept. */
     public Optional<String> caveat() {
+        if (ioreqUnreadable != null) {
+            return Optional.of("domain " + domid + ": cannot tell whether a vcpu waits on the device model ("
+                    + ioreqUnreadable.getMessage() + "): each context save moves its ACPI PM timer ahead (Xen's acpi_save)");
+        }
         if (skippedTimerMode > 0) {
             return Optional.of("domain " + domid + " has timer_mode=\"delay_for_missed_ticks\": each context save "
                     + "moves its ACPI PM timer ahead (Xen's acpi_save); use the default timer_mode");

@@ -15,6 +15,7 @@ class PmTimerKeeperTest {
         byte[] context = HvmContextTest.twoVcpuSave(true, 5_000);
         long timerMode = 1;
         boolean ioreqPending;
+        XenException ioreqError;
 
         Hypervisor hypervisor() {
             return (Hypervisor) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Hypervisor.class},
@@ -26,7 +27,12 @@ class PmTimerKeeperTest {
                                 assertThat(args[1]).isEqualTo(PmTimerKeeper.HVM_PARAM_TIMER_MODE);
                                 yield timerMode;
                             }
-                            case "ioreqPending" -> ioreqPending;
+                            case "ioreqPending" -> {
+                                if (ioreqError != null) {
+                                    throw ioreqError;
+                                }
+                                yield ioreqPending;
+                            }
                             case "setHvmContext" -> {
                                 loaded.add((HvmContext) args[1]);
                                 yield null;
@@ -62,6 +68,18 @@ class PmTimerKeeperTest {
         d.ioreqPending = false;
         keeper.save();
         assertThat(d.loaded).hasSize(1);
+    }
+
+    @Test
+    void anUnreadableIoreqPageStopsTheReloadsAndIsSaidOnce() {
+        Domain d = new Domain();
+        d.ioreqError = new XenException("xenforeignmemory_map_resource(ioreq server 0)", 7, Errno.ENOENT, "");
+        PmTimerKeeper keeper = new PmTimerKeeper(d.hypervisor(), 7);
+        keeper.save();
+        keeper.save();
+        assertThat(d.loaded).isEmpty();
+        assertThat(d.calls).containsOnlyOnce("ioreqPending");
+        assertThat(keeper.caveat()).get().asString().contains("domain 7", "ioreq server 0", "PM timer");
     }
 
     @Test
