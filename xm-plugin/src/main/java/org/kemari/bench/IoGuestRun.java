@@ -15,8 +15,9 @@ import org.kemari.ft.send.SenderStats;
 import org.kemari.ft.wire.Features;
 import org.kemari.ring.guest.DeviceBackends;
 import org.kemari.ring.guest.GateFactory;
-import org.kemari.ring.guest.GuestDevices;
-import org.kemari.ring.guest.IoGuestConfig;
+
+import org.kemari.xen.sim.guest.IoGuestBoot;
+import org.kemari.xen.sim.guest.IoGuestConfig;
 import org.kemari.ring.net.TcpPacketLink;
 import org.kemari.tap.EventTap;
 import org.kemari.tap.RequestKind;
@@ -53,7 +54,7 @@ final class IoGuestRun implements AutoCloseable {
 
     private void start(IoGuestConfig config, boolean protect, Duration maxInterval) throws IOException {
         Hypervisor hv = host.open();
-        int domid = GuestDevices.boot(host, config);
+        int domid = IoGuestBoot.boot(host, config);
         Path image = Files.createTempFile("kemari-bench-", ".img");
         opened.push(() -> Files.deleteIfExists(image));
         try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.kemari.ring.guest.IoGuestConfig;
+import org.kemari.xen.sim.guest.IoGuestConfig;
 
 /**
  * The io-guest figures, all through the real event-tap and ringsync path ({@link IoGuestRun}):

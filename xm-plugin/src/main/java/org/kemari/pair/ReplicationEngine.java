@@ -16,9 +16,10 @@ import org.kemari.cli.PairState;
 import org.kemari.cli.StateDir;
 import org.kemari.config.PairConfig;
 import org.kemari.ft.receive.ReplicaFactory;
-import org.kemari.ring.guest.GuestDevices;
-import org.kemari.ring.guest.IoGuest;
-import org.kemari.ring.guest.IoGuestConfig;
+
+import org.kemari.xen.sim.guest.IoGuest;
+import org.kemari.xen.sim.guest.IoGuestBoot;
+import org.kemari.xen.sim.guest.IoGuestConfig;
 import org.kemari.ring.guest.WorkloadFormat;
 import org.kemari.tap.WitnessLease;
 import org.kemari.xen.Hypervisor;
@@ -59,7 +60,7 @@ public final class ReplicationEngine implements Engine {
         } catch (IOException e) {
             throw new CliException(ExitCode.CONFIG, "devices.disk: cannot read " + pair.devices().disk() + ": " + e.getMessage(), e);
         }
-        int domid = GuestDevices.boot(SimHost.defaultHost(), IoGuestConfig.demo(pair.domain()).withBlocks(blocks));
+        int domid = IoGuestBoot.boot(SimHost.defaultHost(), IoGuestConfig.demo(pair.domain()).withBlocks(blocks));
         System.err.println("kemari: sim backend: booted simulated io guest '" + pair.domain() + "' (dom " + domid
                 + ") with a " + blocks + "-block disk on " + pair.devices().disk());
     }

@@ -1,7 +1,9 @@
-package org.kemari.ring.guest;
+package org.kemari.xen.sim.guest;
 
-import static org.kemari.ring.guest.IoGuestLayout.*;
+import static org.kemari.xen.sim.guest.IoGuestLayout.*;
 
+import org.kemari.ring.guest.FrontendParams;
+import org.kemari.ring.guest.DeviceBackends;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.kemari.ring.FrontRing;
@@ -30,7 +32,7 @@ import org.kemari.xen.sim.SimHost;
  * has no receive ring (the workload receives nothing), so no {@code rx-ring-ref} is advertised;
  * there is no xenbus state handshake either: dom0 connects to whatever the entries name.
  */
-public final class GuestDevices {
+public final class IoGuestBoot {
     // vcpu_guest_context (x86_64, public/arch-x86/xen.h): flags at 512, cpu_user_regs from 520.
     private static final int VGC_FLAGS = 512;
     private static final long VGCF_ONLINE = 1L << 5;
@@ -38,7 +40,7 @@ public final class GuestDevices {
     private static final int VGC_RIP = 520 + 128;
     private static final long SEED_MIX = 0x9E3779B97F4A7C15L;
 
-    private GuestDevices() {
+    private IoGuestBoot() {
     }
 
     /**

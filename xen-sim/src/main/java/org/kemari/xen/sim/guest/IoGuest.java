@@ -1,7 +1,8 @@
-package org.kemari.ring.guest;
+package org.kemari.xen.sim.guest;
 
-import static org.kemari.ring.guest.IoGuestLayout.*;
+import static org.kemari.xen.sim.guest.IoGuestLayout.*;
 
+import org.kemari.ring.guest.WorkloadFormat;
 import java.nio.ByteBuffer;
 import org.kemari.ring.FrontRing;
 import org.kemari.ring.RingProtocol;

@@ -1,5 +1,6 @@
-package org.kemari.ring.guest;
+package org.kemari.xen.sim.guest;
 
+import org.kemari.ring.guest.FrontendParams;
 import org.kemari.xen.sim.GuestInfoPage;
 import org.kemari.xen.sim.MemTouch;
 
@@ -68,8 +69,8 @@ public final class IoGuestLayout {
     public static final long STATE_ACK_POSTED = 2;
 
     /** Linux's vbd device id for xvda (major 202, minor 0), under device/vbd/ in xenstore. */
-    public static final int VBD_DEVICE_ID = 51712;
-    public static final int VIF_DEVICE_ID = 0;
+    public static final int VBD_DEVICE_ID = FrontendParams.VBD_DEVICE_ID;
+    public static final int VIF_DEVICE_ID = FrontendParams.VIF_DEVICE_ID;
 
     private IoGuestLayout() {
     }

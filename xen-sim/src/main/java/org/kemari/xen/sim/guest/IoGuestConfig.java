@@ -1,5 +1,6 @@
-package org.kemari.ring.guest;
+package org.kemari.xen.sim.guest;
 
+import org.kemari.ring.guest.WorkloadFormat;
 import org.kemari.xen.sim.GuestInfoPage;
 
 /**

@@ -1,8 +1,11 @@
-package org.kemari.ring.guest;
+package org.kemari.xen.sim.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.kemari.ring.guest.FrontendParams;
+import org.kemari.ring.guest.DeviceBackends;
+import org.kemari.ring.guest.GateFactory;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -56,7 +59,7 @@ class IoGuestTest {
     @Test
     void blocksOnDiskAndAcknowledgementsTellTheSameContiguousStory() throws Exception {
         Path image = image();
-        int domid = GuestDevices.boot(host, CONFIG);
+        int domid = IoGuestBoot.boot(host, CONFIG);
         List<Ack> acks;
         try (AckSink sink = new AckSink(); TcpPacketLink link = new TcpPacketLink(sink.address())) {
             try (DeviceBackends devices = DeviceBackends.connect(hv, domid, image, link, GateFactory.DIRECT)) {
@@ -83,7 +86,7 @@ class IoGuestTest {
      */
     @Test
     void theFramesTheGuestWritesAreLoggedDirtyAndPollingIsNot() {
-        int domid = GuestDevices.boot(host, CONFIG.withWriteInterval(1000).withStepsPerSecond(1));
+        int domid = IoGuestBoot.boot(host, CONFIG.withWriteInterval(1000).withStepsPerSecond(1));
         hv.pause(domid);
         hv.enableLogDirty(domid);
         DirtyBitmap dirty = new DirtyBitmap(hv.domain(domid).maxPages());
@@ -104,8 +107,8 @@ class IoGuestTest {
 
     @Test
     void theGuestAdvertisesItsRingsInXenstoreWhereLinuxFrontendsDo() {
-        int domid = GuestDevices.boot(host, CONFIG);
-        FrontendParams params = FrontendParams.fromInfoPage(hv, domid);
+        int domid = IoGuestBoot.boot(host, CONFIG);
+        FrontendParams params = FrontendParams.of(hv, domid);
         assertThat(params.blkPort()).isEqualTo(1);
         assertThat(params.txPort()).isEqualTo(2);
         try (var store = hv.openXenStore()) {
@@ -127,7 +130,7 @@ class IoGuestTest {
     @EnumSource(Device.class)
     void aReplicaContinuesTheGuestWithTheHeldRequestReplayed(Device held) throws Exception {
         Path image = image();
-        int domid = GuestDevices.boot(host, CONFIG);
+        int domid = IoGuestBoot.boot(host, CONFIG);
         HoldingGates gates = new HoldingGates(held);
         try (AckSink sink = new AckSink()) {
             try (TcpPacketLink link = new TcpPacketLink(sink.address());
@@ -159,7 +162,7 @@ class IoGuestTest {
     void aReplicaOfAnOlderEpochRepeatsTheEscapedOutputIdentically() throws Exception {
         Path image = image();
         IoGuestConfig twoVcpus = CONFIG.withVcpus(2);
-        int domid = GuestDevices.boot(host, twoVcpus);
+        int domid = IoGuestBoot.boot(host, twoVcpus);
         try (AckSink sink = new AckSink()) {
             int replica;
             long escapedUpTo;
@@ -185,7 +188,7 @@ class IoGuestTest {
     @Test
     void reattachRefusesAReplicaWhosePortsCannotBeRecreatedInBootOrder() throws Exception {
         Path image = image();
-        int domid = GuestDevices.boot(host, CONFIG);
+        int domid = IoGuestBoot.boot(host, CONFIG);
         hv.pause(domid);
         int replica = replicate(domid);
         hv2.allocUnboundPort(replica, 0); // takes port 1, which the guest's vbd uses
@@ -200,7 +203,7 @@ class IoGuestTest {
     void connectRefusesADiskImageTooSmallForTheGuest() throws IOException {
         Path image = dir.resolve("small.img");
         Files.write(image, new byte[4096]);
-        int domid = GuestDevices.boot(host, CONFIG);
+        int domid = IoGuestBoot.boot(host, CONFIG);
         assertThatThrownBy(() -> DeviceBackends.connect(hv, domid, image, null, GateFactory.DIRECT))
                 .hasMessageContaining("small.img is 4096 bytes; dom" + domid + " writes 8 blocks");
     }

@@ -1,4 +1,4 @@
-package org.kemari.ring.guest;
+package org.kemari.xen.sim.guest;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
