@@ -1,5 +1,9 @@
 package org.kemari.cli;
 
+import org.kemari.pair.StateDir;
+import org.kemari.pair.PairPhase;
+import org.kemari.pair.PairState;
+import org.kemari.pair.Role;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +49,7 @@ final class Daemon {
     static PairState initialState(String pair, Role role, String domain, String peer, Clock clock) {
         ProcessHandle me = ProcessHandle.current();
         Instant started = me.info().startInstant().orElseGet(clock::instant);
-        return new PairState(pair, role, me.pid(), started, domain, peer, "starting", -1, clock.instant());
+        return new PairState(pair, role, me.pid(), started, domain, peer, PairPhase.STARTING, -1, clock.instant());
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.kemari.cli;
 
+import org.kemari.pair.Role;
 import org.apache.commons.cli.Options;
 import org.kemari.config.PairConfig;
 import org.kemari.xen.Hypervisor;

@@ -1,5 +1,9 @@
 package org.kemari.cli;
 
+import org.kemari.pair.StateDir;
+import org.kemari.pair.PairState;
+import org.kemari.pair.Role;
+import org.kemari.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -82,7 +86,7 @@ final class StatusVerb implements Verb {
                 .field("pid", s.pid())
                 .field("domain", s.domain())
                 .field("peer", s.peer())
-                .field("phase", s.phase())
+                .field("phase", s.phase().word())
                 .field("epoch", s.epoch())
                 .field("updated", s.updated().toString());
     }

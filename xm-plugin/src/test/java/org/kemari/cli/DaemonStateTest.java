@@ -3,6 +3,10 @@ package org.kemari.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.kemari.pair.StateDir;
+import org.kemari.pair.PairPhase;
+import org.kemari.pair.PairState;
+import org.kemari.pair.Role;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +35,7 @@ class DaemonStateTest {
 
     private static PairState stateOf(String pair, Role role, ProcessHandle p) {
         return new PairState(pair, role, p.pid(), p.info().startInstant().orElseThrow(), "web1", "b:8102",
-                "protected", 42, T0);
+                PairPhase.PROTECTED, 42, T0);
     }
 
     @Test
@@ -66,7 +70,7 @@ class DaemonStateTest {
     void aDeadDaemonIsStoppedAndStaleAndUnprotectClearsIt() throws Exception {
         Process gone = new ProcessBuilder("true").start();
         assertThat(gone.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        state().write(new PairState("web1", Role.SECONDARY, gone.pid(), T0, "web1", "b:8102", "waiting", -1, T0));
+        state().write(new PairState("web1", Role.SECONDARY, gone.pid(), T0, "web1", "b:8102", PairPhase.RECEIVING, -1, T0));
 
         assertThat(kemari("status", "--pair", "web1", "--json").out()).contains("\"role\":\"stopped\",\"stale\":true");
         Run r = kemari("unprotect", "--pair", "web1");
@@ -87,7 +91,7 @@ class DaemonStateTest {
     @Test
     void aRecycledPidIsNotMistakenForTheDaemon() {
         ProcessHandle me = ProcessHandle.current();
-        state().write(new PairState("web1", Role.PRIMARY, me.pid(), T0.minusSeconds(86_400), "web1", "b", "p", 1, T0));
+        state().write(new PairState("web1", Role.PRIMARY, me.pid(), T0.minusSeconds(86_400), "web1", "b", PairPhase.PROTECTED, 1, T0));
         assertThat(StateDir.alive(state().read("web1").orElseThrow())).isFalse();
     }
 
@@ -131,13 +135,13 @@ class DaemonStateTest {
         AtomicReference<PairState> seen = new AtomicReference<>();
 
         ExitCode code = Daemon.foreground(state(), initial, clock, control -> {
-            control.report("protected", 7);
+            control.report(PairPhase.PROTECTED, 7);
             seen.set(state().read("web1").orElseThrow());
             return ExitCode.FAILED_OVER;
         });
 
         assertThat(code).isEqualTo(ExitCode.FAILED_OVER);
-        assertThat(seen.get().phase()).isEqualTo("protected");
+        assertThat(seen.get().phase()).isEqualTo(PairPhase.PROTECTED);
         assertThat(seen.get().epoch()).isEqualTo(7);
         assertThat(StateDir.alive(seen.get())).isTrue();
         assertThat(state().read("web1")).isEmpty();
