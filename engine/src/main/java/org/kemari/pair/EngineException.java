@@ -21,6 +21,8 @@ public class EngineException extends RuntimeException {
         REFUSED,
         /** Another host holds the witness lease: the guest may be running there. */
         FENCED,
+        /** This build cannot do what the pair needs (a backend without the support it requires). */
+        UNSUPPORTED,
         /** Anything else: the message says what. */
         FAILURE
     }

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import org.kemari.config.Devices;
 import org.kemari.config.PairConfig;
 import org.kemari.ring.guest.DeviceBackends;
+import org.kemari.ring.guest.FrontendLocator;
 import org.kemari.ring.guest.GateFactory;
 import org.kemari.ring.net.TcpPacketLink;
 import org.kemari.tap.RequestKind;
@@ -37,7 +38,7 @@ final class PairDevices implements GuestDevices {
         }
     };
 
-    static GuestDevices of(PairConfig pair) {
+    static GuestDevices of(PairConfig pair, Hypervisor hv) {
         if (pair.devices() == null && pair.tap().isEmpty() && pair.unsafe()) {
             return NONE;
         }
@@ -46,6 +47,11 @@ final class PairDevices implements GuestDevices {
                     + " device of this guest and event-tap has nothing to hold: output would escape unreplicated."
                     + " Kemari's own backends are needed (devices.disk, devices.net); the kernel's blkback/netback"
                     + " cannot be tapped from dom0 user space. To replicate memory only, as xl remus -n -d, set tap: [] and unsafe: true");
+        }
+        if (FrontendLocator.find(hv.backend()).isEmpty()) {
+            throw new EngineException(EngineException.Kind.UNSUPPORTED, pair.name() + ": 'devices' asks kemari's own dom0"
+                    + " backends to serve the guest, and this build cannot find a guest's frontends on backend " + hv.backend()
+                    + " (no FrontendLocator for it); to replicate memory only, as xl remus -n -d, set tap: [] and unsafe: true");
         }
         return new PairDevices(pair.devices());
     }

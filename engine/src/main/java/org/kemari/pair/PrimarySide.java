@@ -16,6 +16,8 @@ import org.kemari.ft.send.EpochSender;
 import org.kemari.ft.send.SenderConfig;
 import org.kemari.ft.send.SenderListener;
 import org.kemari.ft.send.SyncProgress;
+import org.kemari.ft.wire.StreamException;
+import org.kemari.ft.transport.AuthenticationException;
 import org.kemari.ft.transport.Link;
 import org.kemari.ft.transport.Transport;
 import org.kemari.tap.EventTap;
@@ -43,6 +45,17 @@ final class PrimarySide {
     private final SyncListener progress;
     private final ProtectionBarrier barrier = new ProtectionBarrier();
     private volatile boolean fenced;
+    /** Whether this run was ever protected: a peer rejected from the start is a setup error, later a passing one. */
+    private boolean everProtected;
+    /** Consecutive attempts the secondary rejected (authentication) or answered in another protocol. */
+    private int rejectedInARow;
+    /** How long to wait before the next attempt: the heartbeat timeout, backed off while the peer rejects us. */
+    private Duration retryIn;
+
+    /** A peer that rejects us this many times in a row before this run was ever protected ends it. */
+    static final int GIVE_UP_AFTER = 4;
+    /** The longest wait between attempts on a rejecting peer. */
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
 
     /** Initial-sync progress for the command line's progress bar. */
     interface SyncListener {
@@ -73,12 +86,13 @@ final class PrimarySide {
         try (TapGate gate = new TapGate(tap); AutoCloseable served = devices.serve(hv, domid, gate)) {
             renewer.start();
             while (!phase.stopRequested() && !fenced) {
+                retryIn = pair.heartbeat().timeout();
                 protectOnce(tap);
                 if (!phase.stopRequested() && !fenced) {
-                    phase.awaitStop(pair.heartbeat().timeout());
+                    phase.awaitStop(retryIn);
                 }
             }
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | EngineException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException("dom " + domid + ": " + e.getMessage(), e);
@@ -98,6 +112,9 @@ final class PrimarySide {
         Link link;
         try {
             link = Transport.connect(PairTransport.address(pair.secondary()), PairTransport.of(pair.security()));
+        } catch (AuthenticationException e) {
+            rejected(EngineException.Kind.AUTHENTICATION, PairPhase.AUTH_FAILED, "failed authentication", e);
+            return;
         } catch (IOException e) {
             phase.report(unlessStalled(barrier.protectedNow() ? PairPhase.PROTECTED : PairPhase.DEGRADED), 0);
             log.println("kemari: protect: " + pair.name() + ": secondary " + pair.secondary().host() + ":"
@@ -129,7 +146,23 @@ final class PrimarySide {
             });
             phase.report(PairPhase.SYNCING, 0);
             log.println("kemari: protect: " + pair.name() + ": initial synchronisation of dom " + domid + " to " + link.peer());
-            EpochId first = sender.start();
+            EpochId first;
+            try {
+                first = sender.start();
+            } catch (IOException | RuntimeException e) {
+                StreamException foreign = streamError(e);
+                if (everProtected || foreign == null) {
+                    throw e;
+                }
+                barrier.protectWith(null);
+                rejected(EngineException.Kind.PROTOCOL, PairPhase.DEGRADED, "speaks another protocol", foreign);
+                return;
+            }
+            everProtected = true;
+            if (rejectedInARow > 0) {
+                log.println("kemari: protect: " + pair.name() + ": secondary " + link.peer() + " accepted us again");
+            }
+            rejectedInARow = 0;
             barrier.protectWith(sender);
             log.println("kemari: protect: " + pair.name() + ": protected from " + first);
             while (sender.failure() == null && !phase.stopRequested() && !fenced) {
@@ -141,11 +174,50 @@ final class PrimarySide {
                 phase.report(unlessStalled(PairPhase.DEGRADED), sender.lastDurable().number());
                 log.println("kemari: protect: " + pair.name() + ": secondary lost; running UNPROTECTED (degraded) until it returns");
             }
+        } catch (EngineException e) {
+            barrier.protectWith(null);
+            throw e;
         } catch (IOException | RuntimeException e) {
             barrier.protectWith(null);
             phase.report(unlessStalled(PairPhase.DEGRADED), 0);
             log.println("kemari: protect: " + pair.name() + ": replication failed: " + (e.getMessage() != null ? e.getMessage() : e.toString())
                     + "; running UNPROTECTED");
+        }
+    }
+
+    /** The stream error (the peer's bytes are not kemari's stream) that {@code e} reports, if any. */
+    private static StreamException streamError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StreamException se) {
+                return se;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The secondary rejected this host (a different pre-shared key, an untrusted certificate) or
+     * answered in another protocol: that will not pass by itself, so it is its own state with one
+     * log line, not "unreachable" every heartbeat. Retries back off (heartbeat timeout, doubling,
+     * up to {@link #MAX_BACKOFF}); if this run was never protected, the {@link #GIVE_UP_AFTER}th
+     * rejection in a row ends it with {@code kind}. The guest keeps running unprotected meanwhile.
+     */
+    private void rejected(EngineException.Kind kind, PairPhase p, String what, IOException e) {
+        rejectedInARow++;
+        String peer = pair.secondary().host() + ":" + pair.secondary().port();
+        if (!everProtected && rejectedInARow >= GIVE_UP_AFTER) {
+            phase.report(unlessStalled(p), 0);
+            throw new EngineException(kind, pair.name() + ": secondary " + peer + " " + what + " " + rejectedInARow
+                    + " times in a row, and this pair was never protected: " + e.getMessage());
+        }
+        long factor = 1L << Math.min(rejectedInARow - 1, 16);
+        Duration backoff = pair.heartbeat().timeout().multipliedBy(factor);
+        retryIn = backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff;
+        phase.report(unlessStalled(p), 0);
+        if (rejectedInARow == 1) {
+            log.println("kemari: protect: " + pair.name() + ": secondary " + peer + " " + what + " (" + e.getMessage()
+                    + "); running UNPROTECTED; retrying with back-off up to " + MAX_BACKOFF.toSeconds() + "s"
+                    + (everProtected ? "" : ", giving up after " + GIVE_UP_AFTER + " attempts"));
         }
     }
 

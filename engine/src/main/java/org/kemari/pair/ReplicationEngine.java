@@ -53,7 +53,7 @@ public final class ReplicationEngine {
         Process receiver = s.receiverCommand() == null ? null : startReceiver(s);
         PhaseReporter phase = new PhaseReporter(s.host(), pair.name());
         WitnessLease lease = lease(pair, OwnerNames.primary(pair), s);
-        PrimarySide primary = new PrimarySide(pair, s.hypervisor(), s.domain().domid(), PairDevices.of(pair), phase,
+        PrimarySide primary = new PrimarySide(pair, s.hypervisor(), s.domain().domid(), PairDevices.of(pair, s.hypervisor()), phase,
                 s.log(), lease, p -> s.host().syncProgress(p.roundSent(), p.roundPages()));
         try {
             return primary.run() ? Outcome.STOPPED : Outcome.FAILED_OVER;
@@ -91,7 +91,7 @@ public final class ReplicationEngine {
         PhaseReporter phase = new PhaseReporter(s.host(), pair.name());
         WitnessLease lease = lease(pair, OwnerNames.secondary(pair), s);
         try {
-            boolean failedOver = new SecondarySide(pair, s.hypervisor(), replicas(pair, s.hypervisor()), PairDevices.of(pair),
+            boolean failedOver = new SecondarySide(pair, s.hypervisor(), replicas(pair, s.hypervisor()), PairDevices.of(pair, s.hypervisor()),
                     phase, s.log(), lease).run();
             return failedOver ? Outcome.FAILED_OVER : Outcome.STOPPED;
         } catch (IOException e) {

@@ -36,6 +36,12 @@ final class SecondarySide {
     private final PairConfig pair;
     private final Hypervisor hv;
     private final ReplicaFactory replicas;
+    /**
+     * The lease as it was when the pending operator-failover request was first seen; null when
+     * none is pending. The receive loop observes the lease every poll, so contention alone rarely
+     * sees the primary's renewals: a record that changes after the request is the refusal.
+     */
+    private WitnessLease.Record leaseAtRequest;
     private final GuestDevices devices;
     private final PhaseReporter phase;
     private final PrintStream log;
@@ -105,7 +111,9 @@ final class SecondarySide {
                         discard(rx.replicaDomid());
                         return null;
                     }
-                    if (phase.failoverRequested() && witnessUnrenewed(rx)) {
+                    if (!phase.failoverRequested()) {
+                        leaseAtRequest = null;
+                    } else if (witnessUnrenewed(rx)) {
                         log.println("kemari: receive: " + pair.name() + ": operator failover: the primary has not renewed the lease for "
                                 + witness.duration() + "; dropping its stream");
                         rx.close();
@@ -137,12 +145,33 @@ final class SecondarySide {
      * unrenewed for a whole duration. Until then the operator is told the primary is alive.
      */
     private boolean witnessUnrenewed(EpochReceiver rx) {
+        WitnessLease.Record now = leaseRecord();
+        if (leaseAtRequest == null) {
+            // first look at this request: a renewal from here on means the primary is alive
+            leaseAtRequest = now;
+        } else if (now != null && !now.equals(leaseAtRequest)) {
+            refuseWhileRenewed();
+            return false;
+        }
         WitnessLease.Contention c = witness.contend();
         if (c == WitnessLease.Contention.HELD) {
-            phase.refuseFailover("the primary still renews the witness lease " + witness.file()
-                    + "; stop it first (kemari unprotect on the primary) or wait for it to die");
+            refuseWhileRenewed();
         }
         return c == WitnessLease.Contention.ACQUIRED;
+    }
+
+    private void refuseWhileRenewed() {
+        leaseAtRequest = null;
+        phase.refuseFailover("the primary still renews the witness lease " + witness.file()
+                + "; stop it first (kemari unprotect on the primary) or wait for it to die");
+    }
+
+    private WitnessLease.Record leaseRecord() {
+        try {
+            return witness.read();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private void keepHeldLog(java.util.List<OpaqueRecord> records) {

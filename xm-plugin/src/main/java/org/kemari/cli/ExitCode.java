@@ -20,7 +20,7 @@ public enum ExitCode {
             + " failover, the replica runs here"),
     PROTOCOL(8, "replication stream or protocol error"),
     AUTH(9, "the peer failed authentication"),
-    ENGINE_MISSING(10, "this build cannot run the verb: the engine it drives is not wired in yet");
+    ENGINE_MISSING(10, "this build cannot run the verb: the engine, or the part of it the pair needs on this backend, is not in it");
 
     /**
      * The one place engine failures become exit codes: what each {@link EngineException.Kind}
@@ -32,6 +32,7 @@ public enum ExitCode {
             case PEER_UNREACHABLE -> PEER_UNREACHABLE;
             case AUTHENTICATION -> AUTH;
             case PROTOCOL -> PROTOCOL;
+            case UNSUPPORTED -> ENGINE_MISSING;
             case REFUSED, FENCED, FAILURE -> FAILURE;
         };
     }

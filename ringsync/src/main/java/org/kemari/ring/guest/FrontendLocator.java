@@ -1,5 +1,6 @@
 package org.kemari.ring.guest;
 
+import java.util.Optional;
 import java.util.ServiceLoader;
 import org.kemari.xen.Hypervisor;
 
@@ -21,14 +22,19 @@ public interface FrontendLocator {
      */
     FrontendParams locate(Hypervisor hv, int domid);
 
-    /** The locator registered for {@code backend}. */
-    static FrontendLocator forBackend(String backend) {
+    /** The locator registered for {@code backend}, if this build has one. */
+    static Optional<FrontendLocator> find(String backend) {
         for (FrontendLocator l : ServiceLoader.load(FrontendLocator.class)) {
             if (l.backend().equals(backend)) {
-                return l;
+                return Optional.of(l);
             }
         }
-        throw new IllegalStateException("backend " + backend + ": kemari's own dom0 backends cannot find this guest's"
-                + " frontends (no FrontendLocator for this backend in this build)");
+        return Optional.empty();
+    }
+
+    /** The locator registered for {@code backend}. */
+    static FrontendLocator forBackend(String backend) {
+        return find(backend).orElseThrow(() -> new IllegalStateException("backend " + backend + ": kemari's own dom0 backends cannot find this guest's"
+                + " frontends (no FrontendLocator for this backend in this build)"));
     }
 }
