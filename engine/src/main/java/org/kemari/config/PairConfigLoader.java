@@ -1,5 +1,6 @@
 package org.kemari.config;
 
+import org.kemari.tap.SyncMode;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -94,7 +95,7 @@ public final class PairConfigLoader {
         YamlSection s = top.section("sync", SYNC);
         SyncPolicy d = SyncPolicy.DEFAULT;
         SyncPolicy sync = new SyncPolicy(
-                s.value("mode", t -> Token.parse(SyncMode.class, t)).orElse(d.mode()),
+                s.value("mode", t -> Token.parse(SyncMode.class, SyncMode::token, t)).orElse(d.mode()),
                 s.value("interval", Durations::parse).orElse(d.interval()),
                 s.value("max-epoch-interval", Durations::parse).orElse(d.maxEpochInterval()),
                 s.integer("max-in-flight").orElse(d.maxInFlight()));

@@ -1,5 +1,6 @@
 package org.kemari.config;
 
+import org.kemari.tap.SyncMode;
 import java.time.Duration;
 
 /**

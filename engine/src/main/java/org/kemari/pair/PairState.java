@@ -13,7 +13,7 @@ import java.time.Instant;
  * @param epoch   last epoch acknowledged (primary) or committed (secondary); epochs count from 1,
  *                so 0 or -1 means none yet
  */
-public record PairState(String pair, Role role, long pid, Instant started, String domain, String peer,
+public record PairState(String pair, PairRole role, long pid, Instant started, String domain, String peer,
                         PairPhase phase, long epoch, Instant updated) {
 
     public PairState withProgress(PairPhase newPhase, long newEpoch, Instant now) {

@@ -81,7 +81,7 @@ final class PrimarySide {
             throw new IllegalStateException("the witness lease " + witness.file() + " is held by " + r.owner()
                     + " (generation " + r.generation() + "): the guest may be running there; refusing to protect a second copy");
         }
-        EventTap tap = new EventTap(barrier, syncMode(), deviceClasses(), this::mayRelease, System::nanoTime);
+        EventTap tap = new EventTap(barrier, pair.sync().mode(), deviceClasses(), this::mayRelease, System::nanoTime);
         Thread renewer = renewer(tap);
         try (TapGate gate = new TapGate(tap); AutoCloseable served = devices.serve(hv, domid, gate)) {
             renewer.start();
@@ -123,7 +123,7 @@ final class PrimarySide {
         }
         SenderConfig sc = SenderConfig.defaults()
                 .withFeatures(PairTransport.features(pair.compression()))
-                .withMaxInterval(pair.sync().mode() == org.kemari.config.SyncMode.EVENT
+                .withMaxInterval(pair.sync().mode() == SyncMode.EVENT
                         ? pair.sync().maxEpochInterval() : pair.sync().interval())
                 .withMaxInFlight(pair.sync().maxInFlight())
                 .withTimeouts(pair.heartbeat().interval(), pair.heartbeat().timeout());
@@ -285,13 +285,6 @@ final class PrimarySide {
         return OwnerNames.primary(pair);
     }
 
-    private SyncMode syncMode() {
-        return switch (pair.sync().mode()) {
-            case EVENT -> SyncMode.EVENT;
-            case PERIODIC -> SyncMode.PERIODIC;
-            case HYBRID -> SyncMode.HYBRID;
-        };
-    }
 
     private Set<RequestKind.DeviceClass> deviceClasses() {
         Set<RequestKind.DeviceClass> s = EnumSet.noneOf(RequestKind.DeviceClass.class);

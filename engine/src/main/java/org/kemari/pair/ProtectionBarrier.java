@@ -2,7 +2,7 @@ package org.kemari.pair;
 
 import java.util.concurrent.CompletableFuture;
 import org.kemari.ft.EpochId;
-import org.kemari.tap.SyncBarrier;
+import org.kemari.tap.ReleaseBarrier;
 
 /**
  * Event-tap's view of replication on the primary, which changes under it: a sender while the
@@ -10,22 +10,26 @@ import org.kemari.tap.SyncBarrier;
  * output is released at once — the lease is still ours, so no replica can take over, and
  * keeping the guest's I/O stalled would only turn a lost secondary into a lost service.
  * A fenced primary releases nothing, ever.
+ *
+ * <p>The one adapter between the two seams: event-tap's {@link ReleaseBarrier} (when may held
+ * output go) over ft-transaction's {@link org.kemari.ft.SyncBarrier} (make everything durable
+ * on the secondary). The benchmarks use it too.
  */
-final class ProtectionBarrier implements SyncBarrier {
+public final class ProtectionBarrier implements ReleaseBarrier {
     private volatile org.kemari.ft.SyncBarrier sender;
     private volatile boolean fenced;
 
     /** Protection (re)starts with {@code sender}; null means degraded. */
-    void protectWith(org.kemari.ft.SyncBarrier sender) {
+    public void protectWith(org.kemari.ft.SyncBarrier sender) {
         this.sender = sender;
     }
 
-    void fence() {
+    public void fence() {
         fenced = true;
         sender = null;
     }
 
-    boolean protectedNow() {
+    public boolean protectedNow() {
         return sender != null;
     }
 

@@ -78,7 +78,7 @@ public final class StateDir {
             throw new EngineException(EngineException.Kind.FAILURE, "cannot read " + f + ": " + e.getMessage(), e);
         }
         try {
-            return Optional.of(new PairState(need(p, "pair", f), Role.valueOf(need(p, "role", f).toUpperCase()),
+            return Optional.of(new PairState(need(p, "pair", f), PairRole.valueOf(need(p, "role", f).toUpperCase()),
                     Long.parseLong(need(p, "pid", f)), Instant.parse(need(p, "started", f)), need(p, "domain", f),
                     need(p, "peer", f), PairPhase.ofWord(need(p, "phase", f)), Long.parseLong(need(p, "epoch", f)),
                     Instant.parse(need(p, "updated", f))));

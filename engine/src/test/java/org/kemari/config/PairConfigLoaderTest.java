@@ -1,5 +1,6 @@
 package org.kemari.config;
 
+import org.kemari.tap.SyncMode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
+import org.kemari.pair.ProtectionBarrier;
 import org.kemari.check.CheckerServer;
 import org.kemari.ft.OpaqueRecord;
 import org.kemari.ft.send.SenderStats;
@@ -68,7 +69,7 @@ final class IoGuestRun implements AutoCloseable {
         GateFactory gates;
         TapGate gate = null;
         if (protect) {
-            TapBarrier barrier = new TapBarrier();
+            ProtectionBarrier barrier = new ProtectionBarrier();
             EventTap tap = new EventTap(barrier, SyncMode.EVENT, EnumSet.allOf(RequestKind.DeviceClass.class),
                     () -> true, System::nanoTime);
             pair = new SimPair(hv, domid, Features.ALL,

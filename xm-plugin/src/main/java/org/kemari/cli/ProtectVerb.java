@@ -1,6 +1,6 @@
 package org.kemari.cli;
 
-import org.kemari.pair.Role;
+import org.kemari.pair.PairRole;
 import org.apache.commons.cli.Options;
 import org.kemari.config.PairConfig;
 import org.kemari.xen.DomainInfo;
@@ -75,7 +75,7 @@ final class ProtectVerb implements Verb {
             }
             in.engine().require(name());
             String receiver = receiverCommand(in, pair);
-            return Daemon.serve(in, pair.name(), Role.PRIMARY, guest.name(), pair.secondary().toString(),
+            return Daemon.serve(in, pair.name(), PairRole.PRIMARY, guest.name(), pair.secondary().toString(),
                     control -> in.engine().protect(new PairSession(pair, hv, guest, control,
                             ProgressMeter.forStderr(in), in.err(), receiver)));
         }

@@ -146,6 +146,32 @@ class ArchitectureTest {
         assertThat(violations(sources)).isEmpty();
     }
 
+    /** Public top-level types whose simple name another module's public type has too. */
+    static Map<String, Set<String>> sharedSimpleNames(Path root) {
+        Pattern type = Pattern.compile("^public\\s+(?:(?:final|abstract|sealed|non-sealed)\\s+)*(?:class|interface|enum|record|@interface)\\s+(\\w+)",
+                Pattern.MULTILINE);
+        Map<String, Set<String>> where = new TreeMap<>();
+        for (String module : MAY_USE.keySet()) {
+            try (Stream<Path> files = Files.walk(root.resolve(module).resolve("src/main/java"))) {
+                files.filter(f -> f.toString().endsWith(".java")).forEach(f -> {
+                    Matcher m = type.matcher(read(f));
+                    if (m.find()) {
+                        where.computeIfAbsent(m.group(1), k -> new TreeSet<>()).add(module + ":" + f.getFileName());
+                    }
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        where.values().removeIf(modules -> modules.stream().map(x -> x.substring(0, x.indexOf(':'))).distinct().count() < 2);
+        return where;
+    }
+
+    @Test
+    void noTwoModulesHavePublicTypesOfTheSameSimpleName() {
+        assertThat(sharedSimpleNames(root())).isEmpty();
+    }
+
     @Test
     void noPackageCycle() {
         assertThat(cycles(sources(root()))).isEmpty();

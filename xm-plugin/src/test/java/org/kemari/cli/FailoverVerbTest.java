@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.kemari.pair.PairPhase;
 import org.kemari.pair.PairState;
-import org.kemari.pair.Role;
+import org.kemari.pair.PairRole;
 import org.kemari.pair.StateDir;
 import org.kemari.torture.PairLab;
 
@@ -40,7 +40,7 @@ class FailoverVerbTest {
     }
 
     private void daemonIn(PairPhase phase) {
-        states().write(new PairState("web1", Role.SECONDARY, ProcessHandle.current().pid(), T0, "web1", "a:8102", phase, 5, T0));
+        states().write(new PairState("web1", PairRole.SECONDARY, ProcessHandle.current().pid(), T0, "web1", "a:8102", phase, 5, T0));
     }
 
     private Run failover() throws Exception {

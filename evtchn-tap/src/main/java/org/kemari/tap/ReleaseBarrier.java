@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
  * request observed before the call is inside it. They complete exceptionally if protection is
  * lost (the secondary died): the caller then decides whether output may flow unprotected.
  */
-public interface SyncBarrier {
+public interface ReleaseBarrier {
 
     /** Asks for an epoch now; calls made while one is being captured share the next one. */
     CompletableFuture<Long> syncNow();

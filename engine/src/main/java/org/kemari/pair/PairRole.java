@@ -1,7 +1,7 @@
 package org.kemari.pair;
 
 /** What this host is for a pair, as `kemari status` reports it. */
-public enum Role {
+public enum PairRole {
     PRIMARY, SECONDARY, STOPPED;
 
     public String token() {
