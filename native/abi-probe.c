@@ -28,6 +28,7 @@
 #include <xenstore.h>
 #include <xentoollog.h>
 #include <xen/memory.h>
+#include <xen/hvm/ioreq.h>
 #include <xen/io/xs_wire.h>
 
 /* libxenctrl 4.17 exports this (VERS_4.17.0) but declares it only in its private xc_private.h;
@@ -120,6 +121,20 @@ static void structs(void)
     FIELD(struct pollfd, "pollfd", revents);
 }
 
+/* ioreq_t.state is a bitfield: where gcc put it is found by setting it alone. */
+static void ioreq_state_bits(void)
+{
+    union { ioreq_t r; unsigned char b[sizeof(ioreq_t)]; } u;
+    memset(&u, 0, sizeof(u));
+    u.r.state = 0xf;
+    for (size_t i = 0; i < sizeof(u.b); i++) {
+        if (u.b[i]) {
+            CONST_AS("IOREQ_STATE_BYTE", i);
+            CONST_AS("IOREQ_STATE_MASK", u.b[i]);
+        }
+    }
+}
+
 static void constants(void)
 {
     CONST(XEN_DOMCTL_SHADOW_OP_OFF);
@@ -147,6 +162,17 @@ static void constants(void)
     CONST_AS("XC_PAGE_SIZE", XC_PAGE_SIZE);
     CONST(XENMEM_resource_grant_table);
     CONST(XENMEM_resource_grant_table_id_shared);
+    CONST(XENMEM_resource_ioreq_server);
+    CONST_AS("XENMEM_resource_ioreq_server_frame_ioreq_0", XENMEM_resource_ioreq_server_frame_ioreq(0));
+    CONST(STATE_IOREQ_NONE);
+    CONST_AS("IOREQ_SIZE", sizeof(ioreq_t));
+    ioreq_state_bits();
+    CONST_AS("HVM_SAVE_CODE_CPU", HVM_SAVE_CODE(CPU));
+    CONST_AS("HVM_SAVE_CODE_PMTIMER", HVM_SAVE_CODE(PMTIMER));
+    CONST_AS("HVM_SAVE_CODE_MTRR", HVM_SAVE_CODE(MTRR));
+    CONST_AS("HVM_SAVE_CODE_CPU_XSAVE", CPU_XSAVE_CODE);
+    CONST_AS("OFFSETOF_HVM_HW_CPU_TSC", offsetof(struct hvm_hw_cpu, tsc));
+    CONST_AS("OFFSETOF_HVM_SAVE_HEADER_GTSC_KHZ", offsetof(struct hvm_save_header, gtsc_khz));
     CONST(XBT_NULL);
     CONST(XS_WATCH_PATH);
     CONST(XS_WATCH_TOKEN);

@@ -27,6 +27,7 @@
 #include <xenstore.h>
 #include <xentoollog.h>
 #include <xen/grant_table.h>
+#include <xen/hvm/ioreq.h>
 #include <xen/hvm/save.h>
 #include <xen/io/xs_wire.h>
 
@@ -55,6 +56,8 @@ static struct {
 } dom[GUEST + 1] = { [0] = { .exists = true }, [GUEST] = { .exists = true } };
 
 static int memfd = -1, grantfd = -1;
+/* g1's device model: ioreq server 0's synchronous page, one ioreq_t per vcpu */
+static shared_iopage_t *ioreq_page;
 static uint8_t hvm_blob[2 * sizeof(struct hvm_save_descriptor) + sizeof(struct hvm_save_header)];
 
 static bool alive(uint32_t d) { return d <= GUEST && dom[d].exists; }
@@ -76,7 +79,8 @@ static int setup(void)
     dom[GUEST].hvm_ctx = hvm_blob;
     dom[GUEST].hvm_len = sizeof hvm_blob;
     memset(dom[GUEST].vcpu, 0x5a, sizeof dom[GUEST].vcpu);
-    return 0;
+    ioreq_page = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    return ioreq_page == MAP_FAILED ? -1 : 0;
 }
 
 /* the frame's offset in the memfd, or -1 for a hole */
@@ -100,11 +104,18 @@ int xen_double_reset(void)
     dom[GUEST].hvm_ctx = hvm_blob;
     dom[GUEST].hvm_len = sizeof hvm_blob;
     memset(dom[GUEST].vcpu, 0x5a, sizeof dom[GUEST].vcpu);
+    memset(ioreq_page, 0, PAGE);
     /* zero guest RAM and grant frames */
     if (ftruncate(memfd, 0) || ftruncate(memfd, (RAM_FRAMES + 1) * PAGE) ||
         ftruncate(grantfd, 0) || ftruncate(grantfd, GRANT_FRAMES * PAGE))
         return -1;
     return 0;
+}
+
+/* stands in for the device model's side of a vcpu's request: STATE_IOREQ_* */
+void xen_double_ioreq_state(unsigned int vcpu, unsigned int state)
+{
+    ioreq_page->vcpu_ioreq[vcpu].state = state;
 }
 
 void xen_double_dirty(uint32_t d, unsigned long pfn)
@@ -348,6 +359,15 @@ xenforeignmemory_resource_handle *xenforeignmemory_map_resource(
 {
     (void) fmem; (void) flags;
     if (!alive(d)) return fail_null(ESRCH);
+    if (type == XENMEM_resource_ioreq_server) {
+        if (d != GUEST || id != 0) return fail_null(ENOENT);
+        if (first != XENMEM_resource_ioreq_server_frame_ioreq(0) || nr != 1) return fail_null(EINVAL);
+        xenforeignmemory_resource_handle *r = malloc(sizeof *r);
+        if (!r) return NULL;
+        r->len = 0;  /* the page is the double's own: nothing to unmap */
+        r->addr = *paddr = ioreq_page;
+        return r;
+    }
     if (type != XENMEM_resource_grant_table || id != XENMEM_resource_grant_table_id_shared)
         return fail_null(EOPNOTSUPP);
     if (first + nr > GRANT_FRAMES) return fail_null(EINVAL);
@@ -363,7 +383,7 @@ xenforeignmemory_resource_handle *xenforeignmemory_map_resource(
 int xenforeignmemory_unmap_resource(xenforeignmemory_handle *fmem, xenforeignmemory_resource_handle *r)
 {
     (void) fmem;
-    int rc = munmap(r->addr, r->len);
+    int rc = r->len ? munmap(r->addr, r->len) : 0;
     free(r);
     return rc;
 }

@@ -42,8 +42,12 @@ pair_start
 pair_wait_epoch primary 1 400
 tb_say "initial sync done (epoch 1 acknowledged) $(awk -v a="$(tb_up)" -v b="$t1" 'BEGIN{printf "%.1f", a-b}') s after protect started"
 xl list | tee "$TB_OUT/xl-list-protected.txt"
+# the guest's clocks must keep dom0's time while kemari saves its context every epoch (Xen's
+# acpi_save alone would push the ACPI PM timer ahead at each save, PmTimerKeeper puts it back)
+clock_watch() { "$PAIR_JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$TB_JAVA_CP" org.kemari.testbed.ClockWatch g1 "$@"; }
+clock_watch "$W/clocks-1" > "$TB_OUT/clocks-1.log" 2>&1 || tb_fail "ClockWatch could not read g1's clocks: $(tail -1 "$TB_OUT/clocks-1.log")"
 t2=$(tb_up); e2=$(pair_epoch secondary)
-pair_wait_epoch secondary "$EPOCHS" 600
+pair_wait_epoch secondary $((e2 + EPOCHS)) 600
 t3=$(tb_up); e3=$(pair_epoch secondary)
 tb_say "epochs $e2 -> $e3 committed in $(awk -v a="$t3" -v b="$t2" 'BEGIN{printf "%.1f", a-b}') s" \
   "($(awk -v a="$t3" -v b="$t2" -v n=$((e3 - e2)) 'BEGIN{printf "%.2f", n/(a-b)}') epochs/s)"
@@ -54,6 +58,10 @@ w=$("$TB_TOOLS/tb-pausewatch" watch "$TB_GUEST_DOMID" "$SAMPLE_S") || tb_fail "t
 eb=$(pair_epoch secondary)
 echo "kemari interval=$INTERVAL epochs=$((eb - ea)) in ${SAMPLE_S}s $w" | tee "$TB_OUT/pausewatch.txt"
 ticks_before=$(tb_console_tick)
+clock_watch "$W/clocks-2" "$W/clocks-1" > "$TB_OUT/clock-rates.log" 2>&1
+cwrc=$?
+cat "$TB_OUT/clock-rates.log"
+tb_say "clock rates measured across epochs $e2 -> $(pair_epoch secondary) (ClockWatch rc=$cwrc)"
 
 # equality at an epoch boundary: pause g1, then wait for an epoch the sender can only have
 # captured after the pause: the primary's acknowledged epoch A, read after the pause, bounds
@@ -83,6 +91,7 @@ pair_stop_pid "$RX" 30; RX=""
 tb_say "pair stopped (protect rc=$PX_rc), g1-replica destroyed by the receiver"
 tb_guest_alive || tb_fail "g1 is not the same live domain after protection"
 tb_expect_advance console 60 3
+[ "$cwrc" = 0 ] || tb_fail "a guest clock did not keep dom0's time under protection: $(grep BEYOND "$TB_OUT/clock-rates.log" | head -1)"
 case $crc in
   0) tb_pass "$e3 epochs; replica equal to the paused primary ($(grep '^pages:' "$TB_OUT/compare.log" | cut -c1-140)); $w";;
   *) tb_fail "ReplicaCompare rc=$crc: $(grep -E '^(RESULT|ERROR)' "$TB_OUT/compare.log" | tail -1); console tick was $ticks_before";;

@@ -35,7 +35,8 @@ final class GuestClocks {
     private static final long HPET_TN_PERIODIC = 1 << 3;
     /**
      * hvm_hw_acpi.tmr_val at 3.579545 MHz. acpi_save advances it by the time since the timer was
-     * last brought up to date without recording that it did, so each save moves it again.
+     * last brought up to date without recording that it did; kemari's saves put it back
+     * (PmTimerKeeper), ReplicaCompare's and ClockWatch's too.
      */
     private static final int PM_TMR_VAL = 0;
     private static final int PM1A_STS = 4;

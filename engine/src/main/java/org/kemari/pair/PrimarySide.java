@@ -140,6 +140,11 @@ final class PrimarySide {
                 }
 
                 @Override
+                public void warning(String message) {
+                    log.println("kemari: protect: " + pair.name() + ": WARNING: " + message);
+                }
+
+                @Override
                 public void failed(String reason) {
                     log.println("kemari: protect: " + pair.name() + ": replication to " + link.peer() + " failed: " + reason);
                 }

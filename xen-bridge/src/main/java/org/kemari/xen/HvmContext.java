@@ -1,10 +1,12 @@
 package org.kemari.xen;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An HVM context blob as xc_domain_hvm_getcontext returns it: a sequence of save records, each
@@ -16,6 +18,13 @@ public final class HvmContext {
     public static final int TYPE_END = 0;
     public static final int TYPE_HEADER = 1;
     public static final int TYPE_CPU = 2;
+    public static final int TYPE_PMTIMER = 13;
+    public static final int TYPE_MTRR = 14;
+    public static final int TYPE_CPU_XSAVE = 16;
+    /** hvm_save_header.gtsc_khz: the guest TSC's rate. */
+    public static final int HEADER_GTSC_KHZ = 20;
+    /** hvm_hw_cpu.tsc: the vcpu's TSC at the moment the save started (arch_hvm_save's sync_tsc). */
+    public static final int CPU_TSC = 1008;
     /** HVM_FILE_MAGIC from public/arch-x86/hvm/save.h. */
     public static final int FILE_MAGIC = 0x54381286;
     public static final int FILE_VERSION = 1;
@@ -55,6 +64,56 @@ public final class HvmContext {
             }
         }
         throw new IllegalArgumentException("HVM context has no END record");
+    }
+
+    /** Whether the context has a record of {@code type}. */
+    public boolean has(int type) {
+        return records().stream().anyMatch(r -> r.type() == type);
+    }
+
+    /**
+     * What to load back into the domain this context was just saved from, {@code elapsedNanos}
+     * later, so that the save leaves the domain's ACPI PM timer as it found it ({@link PmTimerKeeper}
+     * says why); empty when the context has no PM timer. Besides the PMTIMER record it carries,
+     * from this same save: each vcpu's CPU record, since hvm_load brings up only the vcpus it
+     * has one for, with the TSC advanced by {@code elapsedNanos}, since the load re-bases the
+     * guest TSC on the host TSC at its own start (arch_hvm_load's sync_tsc); each vcpu's MTRR
+     * record, since loading a CPU record on SVM resets the guest PAT, which that record holds;
+     * each vcpu's XSAVE record, since the CPU record's FPU area is the legacy part only.
+     */
+    public Optional<HvmContext> pmTimerReload(long elapsedNanos) {
+        if (!has(TYPE_PMTIMER)) {
+            return Optional.empty();
+        }
+        List<Record> all = records();
+        long khz = Integer.toUnsignedLong(le(all.get(0).data()).getInt(HEADER_GTSC_KHZ));
+        long ticks = elapsedNanos * khz / 1_000_000;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Record r : all) {
+            switch (r.type()) {
+                case TYPE_HEADER, TYPE_PMTIMER, TYPE_MTRR, TYPE_CPU_XSAVE, TYPE_END -> write(out, r, r.data());
+                case TYPE_CPU -> {
+                    byte[] cpu = r.data().clone();
+                    ByteBuffer b = le(cpu);
+                    b.putLong(CPU_TSC, b.getLong(CPU_TSC) + ticks);
+                    write(out, r, cpu);
+                }
+                default -> {
+                }
+            }
+        }
+        return Optional.of(new HvmContext(out.toByteArray()));
+    }
+
+    private static void write(ByteArrayOutputStream out, Record r, byte[] data) {
+        ByteBuffer d = ByteBuffer.allocate(DESCRIPTOR_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        d.putShort((short) r.type()).putShort((short) r.instance()).putInt(data.length);
+        out.writeBytes(d.array());
+        out.writeBytes(data);
+    }
+
+    private static ByteBuffer le(byte[] data) {
+        return ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     @Override

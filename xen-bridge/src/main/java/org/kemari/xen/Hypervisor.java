@@ -87,8 +87,19 @@ public interface Hypervisor extends AutoCloseable {
 
     HvmContext hvmContext(int domid);
 
-    /** Loads a context into a paused domain. */
+    /**
+     * Loads a context into a paused domain. Xen's hvm_load marks every vcpu down first and
+     * brings up only those the context has a CPU record for.
+     */
     void setHvmContext(int domid, HvmContext context);
+
+    /**
+     * Whether a vcpu of the paused HVM domain {@code domid} waits on the device model: a request
+     * on ioreq server {@code server}'s synchronous page whose answer the vcpu has not taken yet.
+     * Such a vcpu is inside an instruction; loading a CPU record into it cancels the emulation
+     * (hvmemul_cancel) and it would issue the request again when it runs.
+     */
+    boolean ioreqPending(int domid, int server);
 
     VcpuContext vcpuContext(int domid, int vcpu);
 

@@ -1,6 +1,7 @@
 package org.kemari.ft.send;
 
 import java.util.List;
+import java.util.function.Consumer;
 import org.kemari.ft.EpochContributor;
 import org.kemari.ft.EpochId;
 import org.kemari.xen.Crashpoint;
@@ -8,6 +9,7 @@ import org.kemari.xen.DirtyBitmap;
 import org.kemari.xen.DomainInfo;
 import org.kemari.xen.GrantTables;
 import org.kemari.xen.Hypervisor;
+import org.kemari.xen.PmTimerKeeper;
 import org.kemari.xen.VcpuContext;
 
 /**
@@ -23,8 +25,12 @@ final class EpochCapture {
     private final DirtyBitmap dirty;
     private final PageCopier copier;
     private final DirtyBitmap ram;
+    private final PmTimerKeeper clocks;
+    private final Consumer<String> warning;
+    private boolean warned;
 
-    EpochCapture(Hypervisor hv, DomainInfo guest, GrantTables grants, List<EpochContributor> contributors, DirtyBitmap ram) {
+    EpochCapture(Hypervisor hv, DomainInfo guest, GrantTables grants, List<EpochContributor> contributors, DirtyBitmap ram,
+                 Consumer<String> warning) {
         this.hv = hv;
         this.guest = guest;
         this.grants = grants;
@@ -32,6 +38,8 @@ final class EpochCapture {
         this.dirty = new DirtyBitmap(guest.maxGpfn() + 1);
         this.copier = new PageCopier(hv, guest.domid());
         this.ram = ram;
+        this.clocks = new PmTimerKeeper(hv, guest.domid());
+        this.warning = warning;
     }
 
     /**
@@ -53,7 +61,7 @@ final class EpochCapture {
             dirty.and(ram);
             copier.copy(dirty, into.pages);
             if (guest.type().hasHvmContext()) {
-                into.hvm = hv.hvmContext(domid).bytes();
+                into.hvm = clocks.save().bytes();
                 into.sharedInfo = hv.sharedInfoFrame(domid).orElse(-1);
             }
             into.vcpus = new VcpuContext[guest.vcpus()];
@@ -68,6 +76,12 @@ final class EpochCapture {
         } finally {
             hv.unpause(domid);
             into.pausedNanos = System.nanoTime() - start;
+        }
+        if (!warned) {
+            clocks.caveat().ifPresent(why -> {
+                warned = true;
+                warning.accept(why);
+            });
         }
     }
 }

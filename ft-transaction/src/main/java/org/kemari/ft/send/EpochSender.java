@@ -164,7 +164,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         logDirty = true;
         DirtyBitmap ram = GuestRam.of(hv, domid, guest.maxGpfn() + 1);
         DirtyBitmap leftover = precopy(ram);
-        EpochCapture capture = new EpochCapture(hv, guest, grants, contributors, ram);
+        EpochCapture capture = new EpochCapture(hv, guest, grants, contributors, ram, listener::warning);
         captureThread = daemon(() -> captureLoop(capture, leftover), "kemari-sender-capture");
         transmitThread = daemon(this::transmitLoop, "kemari-sender-transmit");
         synchronized (trigger) {

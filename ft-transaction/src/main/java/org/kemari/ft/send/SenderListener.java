@@ -7,6 +7,10 @@ public interface SenderListener {
     default void progress(SyncProgress progress) {
     }
 
+    /** Something the administrator must know, said once: replication goes on. */
+    default void warning(String message) {
+    }
+
     /** Replication stopped (secondary silent, refused, or I/O failed); protection is over. */
     default void failed(String reason) {
     }

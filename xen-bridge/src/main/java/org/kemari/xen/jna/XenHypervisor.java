@@ -8,6 +8,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
 
 import org.kemari.xen.DirtyBitmap;
 import org.kemari.xen.DomainConfig;
@@ -25,6 +26,8 @@ import org.kemari.xen.jna.bind.LibC;
 import org.kemari.xen.jna.bind.XcDomainInfo;
 import org.kemari.xen.jna.bind.XcInterfaceHandle;
 import org.kemari.xen.jna.bind.XenCtrl;
+import org.kemari.xen.jna.bind.XenForeignMemory;
+import org.kemari.xen.jna.bind.XenforeignmemoryResourceHandle;
 import org.kemari.xen.jna.bind.XenforeignmemoryHandle;
 
 /** The Hypervisor API on libxenctrl, libxenforeignmemory and libxenstore of Xen 4.17. */
@@ -265,6 +268,34 @@ final class XenHypervisor implements Hypervisor {
         try (Memory buf = new Memory(Math.max(1, blob.length))) {
             buf.write(0, blob, 0, blob.length);
             check(ctrl.xc_domain_hvm_setcontext(xch(), domid, buf, blob.length), "xc_domain_hvm_setcontext", domid);
+        }
+    }
+
+    @Override
+    public boolean ioreqPending(int domid, int server) {
+        int vcpus = domain(domid).vcpus();
+        String op = "xenforeignmemory_map_resource(ioreq server " + server + ")";
+        PointerByReference addr = new PointerByReference();
+        XenforeignmemoryResourceHandle res = libs.fmem().xenforeignmemory_map_resource(fmem(), (short) domid,
+                XenForeignMemory.XENMEM_resource_ioreq_server, server,
+                XenForeignMemory.XENMEM_resource_ioreq_server_frame_ioreq_0, 1, addr, LibC.PROT_READ, 0);
+        if (res == null) {
+            throw errors.of(op, domid);
+        }
+        try {
+            Pointer page = addr.getValue();
+            for (int v = 0; v < Math.min(vcpus, ForeignMapping.PAGE_SIZE / XenForeignMemory.IOREQ_SIZE); v++) {
+                int state = page.getByte((long) v * XenForeignMemory.IOREQ_SIZE + XenForeignMemory.IOREQ_STATE_BYTE)
+                        & XenForeignMemory.IOREQ_STATE_MASK;
+                if (state != XenForeignMemory.STATE_IOREQ_NONE) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            if (libs.fmem().xenforeignmemory_unmap_resource(fmem(), res) < 0) {
+                throw errors.of("xenforeignmemory_unmap_resource(ioreq server " + server + ")", domid);
+            }
         }
     }
 

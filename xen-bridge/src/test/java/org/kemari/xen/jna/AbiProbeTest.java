@@ -96,6 +96,16 @@ class AbiProbeTest {
         assertThat(seen).contains("XEN_DOMCTL_SHADOW_OP_CLEAN", "SIZEOF_VCPU_GUEST_CONTEXT_ANY");
         assertThat(org.kemari.xen.VcpuContext.VM_ASSIST_OFFSET).as("VcpuContext's copy of the probed offset")
                 .isEqualTo(org.kemari.xen.jna.bind.XenCtrl.OFFSETOF_VCPU_GUEST_CONTEXT_VM_ASSIST);
+        assertThat(new int[] {org.kemari.xen.HvmContext.TYPE_CPU, org.kemari.xen.HvmContext.TYPE_PMTIMER,
+                org.kemari.xen.HvmContext.TYPE_MTRR, org.kemari.xen.HvmContext.TYPE_CPU_XSAVE,
+                org.kemari.xen.HvmContext.CPU_TSC, org.kemari.xen.HvmContext.HEADER_GTSC_KHZ})
+                .as("HvmContext's copies of the probed record codes and offsets")
+                .containsExactly(org.kemari.xen.jna.bind.XenCtrl.HVM_SAVE_CODE_CPU,
+                        org.kemari.xen.jna.bind.XenCtrl.HVM_SAVE_CODE_PMTIMER,
+                        org.kemari.xen.jna.bind.XenCtrl.HVM_SAVE_CODE_MTRR,
+                        org.kemari.xen.jna.bind.XenCtrl.HVM_SAVE_CODE_CPU_XSAVE,
+                        org.kemari.xen.jna.bind.XenCtrl.OFFSETOF_HVM_HW_CPU_TSC,
+                        org.kemari.xen.jna.bind.XenCtrl.OFFSETOF_HVM_SAVE_HEADER_GTSC_KHZ);
     }
 
     @Test

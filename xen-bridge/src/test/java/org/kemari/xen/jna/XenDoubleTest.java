@@ -172,6 +172,18 @@ class XenDoubleTest {
     }
 
     @Test
+    void aVcpuWaitingOnTheDeviceModelIsSeenInTheIoreqPage() {
+        assertThat(hv.ioreqPending(G1, 0)).isFalse();
+        control.xen_double_ioreq_state(1, 3); // STATE_IORESP_READY: answered, not yet taken
+        assertThat(hv.ioreqPending(G1, 0)).isTrue();
+        control.xen_double_ioreq_state(1, 0);
+        control.xen_double_ioreq_state(0, 1); // STATE_IOREQ_READY
+        assertThat(hv.ioreqPending(G1, 0)).isTrue();
+        assertThatThrownBy(() -> hv.ioreqPending(G1, 1)).isInstanceOf(XenException.class)
+                .hasMessageStartingWith("xenforeignmemory_map_resource(ioreq server 1)(dom 5)");
+    }
+
+    @Test
     void vcpuContextsAndHvmParamsRoundTrip() {
         VcpuContext c = hv.vcpuContext(G1, 1);
         assertThat(c.bytes()).hasSize(XenCtrl.SIZEOF_VCPU_GUEST_CONTEXT_ANY).containsOnly((byte) 0x5a);
@@ -291,5 +303,7 @@ class XenDoubleTest {
         int xen_double_reset();
 
         void xen_double_dirty(int domid, long pfn);
+
+        void xen_double_ioreq_state(int vcpu, int state);
     }
 }

@@ -221,6 +221,13 @@ final class SimHypervisor implements Hypervisor {
         guest(op, domid).setHvmContext(op, context);
     }
 
+    /** The simulator's devices are not emulated by a device model: no vcpu ever waits on one. */
+    @Override
+    public boolean ioreqPending(int domid, int server) {
+        guest("xenforeignmemory_map_resource(ioreq server)", domid);
+        return false;
+    }
+
     @Override
     public VcpuContext vcpuContext(int domid, int vcpu) {
         String op = "xc_vcpu_getcontext";

@@ -33,6 +33,13 @@ public interface XenCtrl extends Library {
     /** Must equal VcpuContext.VM_ASSIST_OFFSET, which holds it outside the bindings. */
     int OFFSETOF_VCPU_GUEST_CONTEXT_VM_ASSIST = 5136;
     int SIZEOF_XEN_PFN = 8;
+    /** HVM save record layout (public/arch-x86/hvm/save.h); HvmContext holds copies outside the bindings. */
+    int HVM_SAVE_CODE_CPU = 2;
+    int HVM_SAVE_CODE_PMTIMER = 13;
+    int HVM_SAVE_CODE_MTRR = 14;
+    int HVM_SAVE_CODE_CPU_XSAVE = 16;
+    int OFFSETOF_HVM_HW_CPU_TSC = 1008;
+    int OFFSETOF_HVM_SAVE_HEADER_GTSC_KHZ = 20;
     /** The log-dirty bitmap is an array of C unsigned long. */
     int SIZEOF_BITMAP_WORD = 8;
     int XC_PAGE_SIZE = 4096;

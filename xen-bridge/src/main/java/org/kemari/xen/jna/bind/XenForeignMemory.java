@@ -12,6 +12,17 @@ public interface XenForeignMemory extends Library {
     /** Resource types and ids (public/memory.h, XENMEM_acquire_resource). */
     int XENMEM_resource_grant_table = 1;
     int XENMEM_resource_grant_table_id_shared = 0;
+    int XENMEM_resource_ioreq_server = 0;
+    int XENMEM_resource_ioreq_server_frame_ioreq_0 = 1;
+
+    /**
+     * The content of an ioreq server's synchronous page (public/hvm/ioreq.h): one ioreq_t per
+     * vcpu, whose 4-bit state is STATE_IOREQ_NONE unless the vcpu waits on the device model.
+     */
+    int IOREQ_SIZE = 32;
+    int IOREQ_STATE_BYTE = 30;
+    int IOREQ_STATE_MASK = 0xf;
+    int STATE_IOREQ_NONE = 0;
 
     XenforeignmemoryHandle xenforeignmemory_open(XtlLogger logger, int openFlags);
 
