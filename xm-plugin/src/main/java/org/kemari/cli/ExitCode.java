@@ -18,8 +18,8 @@ public enum ExitCode {
     BACKEND_UNAVAILABLE(6, "the hypervisor backend cannot be opened on this machine"),
     FAILED_OVER(7, "the pair failed over: after protect, the guest runs on the other host; after receive or"
             + " failover, the replica runs here"),
-    PROTOCOL(8, "replication stream or protocol error"),
-    AUTH(9, "the peer failed authentication"),
+    PROTOCOL(8, "the peer does not speak kemari's replication stream (another protocol or stream version)"),
+    AUTH(9, "the peer failed authentication: a different pre-shared key or an untrusted certificate"),
     ENGINE_MISSING(10, "this build cannot run the verb: the engine, or the part of it the pair needs on this backend, is not in it");
 
     /**

@@ -56,6 +56,37 @@ class ExitCodesTest {
         assertThat(reached).contains(ExitCode.AUTH, ExitCode.PROTOCOL, ExitCode.ENGINE_MISSING);
     }
 
+    /** kemari(1) states every code with the meaning `kemari help exit-codes` prints. */
+    @Test
+    void theManPageStatesEveryCodesMeaning() throws IOException {
+        String man = Files.readString(Path.of("../docs/kemari.1.md"));
+        for (ExitCode c : ExitCode.values()) {
+            assertThat(man).contains("| " + c.code() + " | `" + c.name() + "` | " + c.meaning() + " |");
+        }
+    }
+
+    /** kemari(1) and docs/failover.md list exactly the phases the code produces (PairPhase). */
+    @Test
+    void theDocsListExactlyThePhases() throws IOException {
+        String man = Files.readString(Path.of("../docs/kemari.1.md"));
+        String phaseRow = man.lines().filter(l -> l.startsWith("| `phase` |")).findFirst().orElseThrow();
+        Set<String> documented = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("`([a-z-]+)`").matcher(phaseRow);
+        while (m.find()) {
+            documented.add(m.group(1));
+        }
+        documented.remove("phase");
+        Set<String> produced = new java.util.TreeSet<>();
+        for (org.kemari.pair.PairPhase p : org.kemari.pair.PairPhase.values()) {
+            produced.add(p.word());
+        }
+        assertThat(documented).isEqualTo(produced);
+        String failover = Files.readString(Path.of("../docs/failover.md"));
+        for (org.kemari.pair.PairPhase p : org.kemari.pair.PairPhase.values()) {
+            assertThat(failover).contains("| `" + p.name() + "` |");
+        }
+    }
+
     /**
      * A wrong pre-shared key is its own state, not "unreachable": one log line, backed-off
      * retries, and exit 9 when the pair was never protected.
