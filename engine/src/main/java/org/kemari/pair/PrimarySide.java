@@ -149,7 +149,7 @@ final class PrimarySide {
                     log.println("kemari: protect: " + pair.name() + ": replication to " + link.peer() + " failed: " + reason);
                 }
             });
-            phase.report(PairPhase.SYNCING, 0);
+            phase.report(unlessStalled(PairPhase.SYNCING), 0);
             log.println("kemari: protect: " + pair.name() + ": initial synchronisation of dom " + domid + " to " + link.peer());
             EpochId first;
             try {
