@@ -23,7 +23,7 @@ import org.kemari.xen.Crashpoint;
  * it still owns the pair lets nothing out, even for acknowledged epochs.
  */
 public final class EventTap {
-    private final SyncBarrier barrier;
+    private final ReleaseBarrier barrier;
     private final SyncMode mode;
     private final Set<RequestKind.DeviceClass> tapped;
     private final BooleanSupplier releaseGate;
@@ -32,7 +32,7 @@ public final class EventTap {
     private final TapStats stats = new TapStats();
     private Throwable failure;
 
-    public EventTap(SyncBarrier barrier, SyncMode mode, Set<RequestKind.DeviceClass> tapped,
+    public EventTap(ReleaseBarrier barrier, SyncMode mode, Set<RequestKind.DeviceClass> tapped,
                     BooleanSupplier releaseGate, LongSupplier nanoClock) {
         this.barrier = barrier;
         this.mode = mode;

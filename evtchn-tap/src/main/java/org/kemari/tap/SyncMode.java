@@ -1,15 +1,26 @@
 package org.kemari.tap;
 
-/** When epochs are taken: on output (Kemari's event-driven default), on a timer (Remus), or both. */
+import java.util.Locale;
+
+/**
+ * When epochs are taken: on output (Kemari's event-driven default), on a timer (Remus), or both.
+ * The one sync-mode type: the pairing config's {@code sync.mode} and {@code --sync-mode} spell
+ * it with {@link #token()}.
+ */
 public enum SyncMode {
-    /** Every batch of held output asks for an epoch at once. */
+    /** Kemari proper: an epoch whenever the guest's state is about to become visible (held I/O). */
     EVENT,
-    /** Output waits for the next timed epoch; the engine's interval sets the pace. */
+    /** Remus-style: an epoch every interval, whether or not the guest did I/O; output waits for it. */
     PERIODIC,
-    /** Output asks for an epoch at once, and the engine also takes one at least every interval. */
+    /** Event-driven, plus an epoch at least every interval so a quiet guest's replica stays fresh. */
     HYBRID;
 
     boolean syncsOnOutput() {
         return this != PERIODIC;
+    }
+
+    /** The lower-case spelling used in configs and on the command line. */
+    public String token() {
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -60,7 +60,7 @@ class EventTapTest {
     }
 
     /** An engine whose epochs become durable when the test says so. */
-    static final class ManualBarrier implements SyncBarrier {
+    static final class ManualBarrier implements ReleaseBarrier {
         final List<CompletableFuture<Long>> syncs = new ArrayList<>();
         final List<CompletableFuture<Long>> timed = new ArrayList<>();
 

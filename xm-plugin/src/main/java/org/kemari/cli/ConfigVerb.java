@@ -1,5 +1,6 @@
 package org.kemari.cli;
 
+import org.kemari.json.Json;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,5 +1,9 @@
 package org.kemari.cli;
 
+import org.kemari.pair.StateDir;
+import org.kemari.pair.PairPhase;
+import org.kemari.pair.PairState;
+import org.kemari.pair.PairRole;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +36,7 @@ final class Daemon {
      * Serves {@code pair} as its {@code role} daemon: in the foreground with -e, else by starting
      * this command again in the background. {@code domain} and {@code peer} are published in the state.
      */
-    static ExitCode serve(Invocation in, String pair, Role role, String domain, String peer,
+    static ExitCode serve(Invocation in, String pair, PairRole role, String domain, String peer,
                           Function<DaemonControl, ExitCode> body) {
         if (!in.has(PairOptions.FOREGROUND)) {
             return background(in, pair, role);
@@ -42,10 +46,10 @@ final class Daemon {
     }
 
     /** The initial state this process publishes for {@code pair}. */
-    static PairState initialState(String pair, Role role, String domain, String peer, Clock clock) {
+    static PairState initialState(String pair, PairRole role, String domain, String peer, Clock clock) {
         ProcessHandle me = ProcessHandle.current();
         Instant started = me.info().startInstant().orElseGet(clock::instant);
-        return new PairState(pair, role, me.pid(), started, domain, peer, "starting", -1, clock.instant());
+        return new PairState(pair, role, me.pid(), started, domain, peer, PairPhase.STARTING, -1, clock.instant());
     }
 
     /**
@@ -93,7 +97,7 @@ final class Daemon {
      * log, and returns once the new daemon has published its state; if it dies first, its last
      * error line becomes ours.
      */
-    static ExitCode background(Invocation in, String pair, Role role) {
+    static ExitCode background(Invocation in, String pair, PairRole role) {
         StateDir dir = in.stateDir();
         List<String> command = selfCommand();
         command.add("-e");

@@ -1,5 +1,9 @@
 package org.kemari.cli;
 
+import org.kemari.pair.StateDir;
+import org.kemari.pair.PairHost;
+import org.kemari.pair.PairPhase;
+import org.kemari.pair.PairState;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
@@ -9,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * The engine's handle on its daemon: publish progress for `kemari status`, and learn when the
  * administrator (SIGTERM, `kemari unprotect`, systemd, Pacemaker) asked it to stop.
  */
-public final class DaemonControl {
+public final class DaemonControl implements PairHost {
     private final StateDir stateDir;
     private final Clock clock;
     private final CountDownLatch stop = new CountDownLatch(1);
@@ -22,12 +26,14 @@ public final class DaemonControl {
     }
 
     /** Publishes the engine's phase and last durable epoch. */
-    public synchronized void report(String phase, long epoch) {
+    @Override
+    public synchronized void report(PairPhase phase, long epoch) {
         state = state.withProgress(phase, epoch, clock.instant());
         stateDir.write(state);
     }
 
     /** Where this daemon publishes its state: the place for files it shares with other kemari commands. */
+    @Override
     public Path stateDir() {
         return stateDir.path();
     }
@@ -36,11 +42,13 @@ public final class DaemonControl {
         return state;
     }
 
+    @Override
     public boolean stopRequested() {
         return stop.getCount() == 0;
     }
 
     /** Waits up to {@code millis} for a stop request; true if one came. */
+    @Override
     public boolean awaitStop(long millis) throws InterruptedException {
         return stop.await(millis, TimeUnit.MILLISECONDS);
     }

@@ -1,5 +1,6 @@
 package org.kemari.cli;
 
+import org.kemari.pair.StateDir;
 import org.kemari.config.PairConfig;
 import org.kemari.xen.Hypervisor;
 
@@ -26,7 +27,7 @@ public interface Engine {
      * to make the guest exist where the backend starts empty (a simulated host has only
      * Domain-0). Does nothing by default; on Xen the guest is the administrator's.
      */
-    default void prepareHost(PairConfig pair, Hypervisor hypervisor) {
+    default void prepareHost(PairConfig pair, Hypervisor hypervisor, java.io.PrintStream log) {
     }
 
     /** Primary: initial sync, then epochs until stopped or failed over. Runs in the foreground. */

@@ -1,5 +1,8 @@
 package org.kemari.cli;
 
+import org.kemari.pair.EngineException;
+import org.kemari.pair.ReplicationEngine;
+
 /**
  * Every exit status the command line returns, in one place; docs/kemari.1.md lists the same
  * table and {@code kemari help exit-codes} prints it. Codes never change meaning once released:
@@ -15,9 +18,32 @@ public enum ExitCode {
     BACKEND_UNAVAILABLE(6, "the hypervisor backend cannot be opened on this machine"),
     FAILED_OVER(7, "the pair failed over: after protect, the guest runs on the other host; after receive or"
             + " failover, the replica runs here"),
-    PROTOCOL(8, "replication stream or protocol error"),
-    AUTH(9, "the peer failed authentication"),
-    ENGINE_MISSING(10, "this build cannot run the verb: the engine it drives is not wired in yet");
+    PROTOCOL(8, "the peer does not speak kemari's replication stream (another protocol or stream version)"),
+    AUTH(9, "the peer failed authentication: a different pre-shared key or an untrusted certificate"),
+    ENGINE_MISSING(10, "this build cannot run the verb: the engine, or the part of it the pair needs on this backend, is not in it");
+
+    /**
+     * The one place engine failures become exit codes: what each {@link EngineException.Kind}
+     * means to a script or the Pacemaker agent.
+     */
+    public static ExitCode of(EngineException.Kind kind) {
+        return switch (kind) {
+            case CONFIG -> CONFIG;
+            case PEER_UNREACHABLE -> PEER_UNREACHABLE;
+            case AUTHENTICATION -> AUTH;
+            case PROTOCOL -> PROTOCOL;
+            case UNSUPPORTED -> ENGINE_MISSING;
+            case REFUSED, FENCED, FAILURE -> FAILURE;
+        };
+    }
+
+    /** How a side's run ended when it did not fail. */
+    public static ExitCode of(ReplicationEngine.Outcome outcome) {
+        return switch (outcome) {
+            case STOPPED -> OK;
+            case FAILED_OVER -> FAILED_OVER;
+        };
+    }
 
     private final int code;
     private final String meaning;

@@ -1,5 +1,6 @@
 package org.kemari.cli;
 
+import org.kemari.pair.StateDir;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;

@@ -19,6 +19,7 @@ import org.apache.commons.cli.help.HelpFormatter;
 import org.apache.commons.cli.help.TextHelpAppendable;
 import org.kemari.config.ConfigException;
 import org.kemari.config.DidYouMean;
+import org.kemari.pair.EngineException;
 import org.kemari.xen.XenException;
 
 /**
@@ -90,6 +91,8 @@ public final class Kemari {
             return verb.run(in);
         } catch (CliException e) {
             return fail(in, e.exitCode(), e.getMessage(), e);
+        } catch (EngineException e) {
+            return fail(in, ExitCode.of(e.kind()), e.getMessage(), e);
         } catch (ConfigException e) {
             return fail(in, ExitCode.CONFIG, e.getMessage(), e);
         } catch (XenException e) {

@@ -6,8 +6,8 @@ public final class Main {
     }
 
     /** The engine this build's command line drives. */
-    static Engine engine() {
-        return new org.kemari.pair.ReplicationEngine();
+    public static Engine engine() {
+        return new WiredEngine();
     }
 
     public static void main(String[] args) {

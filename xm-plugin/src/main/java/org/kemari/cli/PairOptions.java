@@ -22,7 +22,7 @@ import org.kemari.config.Heartbeat;
 import org.kemari.config.PairConfig;
 import org.kemari.config.PairConfigLoader;
 import org.kemari.config.Security;
-import org.kemari.config.SyncMode;
+import org.kemari.tap.SyncMode;
 import org.kemari.config.SyncPolicy;
 import org.kemari.config.TapDevice;
 import org.kemari.config.Token;
@@ -105,7 +105,7 @@ final class PairOptions {
                 + " (needs -F); the counterpart of xl remus -d"));
         o.addOption(flag(UNSAFE, "unsafe", "allow configurations that cannot guarantee a correct failover; as xl remus -F"));
         o.addOption(flag(FOREGROUND, "no-daemonize", "stay in the foreground (systemd, Pacemaker); as xl remus -e"));
-        o.addOption(arg(null, SYNC_MODE, "mode", "what triggers an epoch: " + Token.choices(SyncMode.class)));
+        o.addOption(arg(null, SYNC_MODE, "mode", "what triggers an epoch: " + Token.choices(SyncMode.class, SyncMode::token)));
         o.addOption(arg(null, TAP, "devices", "devices whose output is held: block,net | block | net | none"));
         o.addOption(arg(null, HEARTBEAT_INTERVAL, "duration", "heartbeat period, e.g. 100ms"));
         o.addOption(arg(null, HEARTBEAT_TIMEOUT, "duration", "silence after which the primary is presumed dead, e.g. 1s"));
@@ -165,7 +165,7 @@ final class PairOptions {
     private static PairConfig override(Invocation in, PairConfig b, String domain, String secondary) {
         SyncPolicy sync = b.sync();
         if (in.has(SYNC_MODE)) {
-            sync = sync.withMode(parse(in, SYNC_MODE, t -> Token.parse(SyncMode.class, t)));
+            sync = sync.withMode(parse(in, SYNC_MODE, t -> Token.parse(SyncMode.class, SyncMode::token, t)));
         }
         if (in.has(INTERVAL)) {
             sync = sync.withInterval(parse(in, INTERVAL, PairOptions::millis));

@@ -1,5 +1,6 @@
 package org.kemari.cli;
 
+import org.kemari.pair.PairRole;
 import org.apache.commons.cli.Options;
 import org.kemari.config.PairConfig;
 import org.kemari.xen.DomainInfo;
@@ -66,7 +67,7 @@ final class ProtectVerb implements Verb {
         PairConfig resolved = PairOptions.resolve(in, domain, dest, PairOptions.localEndpoint());
         PairConfig pair = dest == null ? LocalSide.asPrimary(resolved) : resolved;
         try (Hypervisor hv = Backends.open(pair.backend())) {
-            in.engine().prepareHost(pair, hv);
+            in.engine().prepareHost(pair, hv, in.err());
             DomainInfo guest = Backends.lookup(hv, pair.domain());
             if (guest.domid() == 0) {
                 throw new CliException(ExitCode.USAGE, "'" + pair.domain() + "' is Domain-0, the control domain;"
@@ -74,7 +75,7 @@ final class ProtectVerb implements Verb {
             }
             in.engine().require(name());
             String receiver = receiverCommand(in, pair);
-            return Daemon.serve(in, pair.name(), Role.PRIMARY, guest.name(), pair.secondary().toString(),
+            return Daemon.serve(in, pair.name(), PairRole.PRIMARY, guest.name(), pair.secondary().toString(),
                     control -> in.engine().protect(new PairSession(pair, hv, guest, control,
                             ProgressMeter.forStderr(in), in.err(), receiver)));
         }

@@ -1,5 +1,6 @@
 package org.kemari.cli;
 
+import org.kemari.pair.PairRole;
 import org.apache.commons.cli.Options;
 import org.kemari.config.PairConfig;
 import org.kemari.xen.Hypervisor;
@@ -48,7 +49,7 @@ final class ReceiveVerb implements Verb {
         PairConfig pair = listen == null ? LocalSide.asSecondary(resolved) : resolved;
         try (Hypervisor hv = Backends.open(pair.backend())) {
             in.engine().require(name());
-            return Daemon.serve(in, pair.name(), Role.SECONDARY, pair.domain(), pair.primary().toString(),
+            return Daemon.serve(in, pair.name(), PairRole.SECONDARY, pair.domain(), pair.primary().toString(),
                     control -> in.engine().receive(new PairSession(pair, hv, null, control,
                             ProgressMeter.forStderr(in), in.err(), null)));
         }

@@ -1,5 +1,9 @@
 package org.kemari.cli;
 
+import org.kemari.pair.StateDir;
+import org.kemari.pair.PairState;
+import org.kemari.pair.PairRole;
+import org.kemari.json.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -73,16 +77,16 @@ final class StatusVerb implements Verb {
     private static Json json(String pair, Optional<PairState> state) {
         Json j = new Json().field("schema", SCHEMA).field("pair", pair);
         if (state.isEmpty()) {
-            return j.field("role", Role.STOPPED.token()).field("stale", false);
+            return j.field("role", PairRole.STOPPED.token()).field("stale", false);
         }
         PairState s = state.get();
         boolean alive = StateDir.alive(s);
-        return j.field("role", alive ? s.role().token() : Role.STOPPED.token())
+        return j.field("role", alive ? s.role().token() : PairRole.STOPPED.token())
                 .field("stale", !alive)
                 .field("pid", s.pid())
                 .field("domain", s.domain())
                 .field("peer", s.peer())
-                .field("phase", s.phase())
+                .field("phase", s.phase().word())
                 .field("epoch", s.epoch())
                 .field("updated", s.updated().toString());
     }

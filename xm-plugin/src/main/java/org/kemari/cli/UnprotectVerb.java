@@ -1,5 +1,7 @@
 package org.kemari.cli;
 
+import org.kemari.pair.StateDir;
+import org.kemari.pair.PairState;
 import java.util.Optional;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;

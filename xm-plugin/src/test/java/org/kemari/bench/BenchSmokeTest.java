@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.kemari.cli.Kemari;
-import org.kemari.pair.ReplicationEngine;
+import org.kemari.cli.Main;
 
 /**
  * `kemari bench --quick` through the real command line and engine: it must run and produce a
@@ -31,7 +31,7 @@ class BenchSmokeTest {
     void quickBenchProducesTableJsonAndPlot(@TempDir Path dir) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new Kemari(new ReplicationEngine(), false).run(
+        int code = new Kemari(Main.engine(), false).run(
                 new String[] {"bench", "--quick", "--out", dir.toString()},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 Map.of("TERM", "dumb"));

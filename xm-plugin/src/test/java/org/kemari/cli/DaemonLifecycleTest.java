@@ -3,6 +3,7 @@ package org.kemari.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.kemari.pair.StateDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ class DaemonLifecycleTest {
 
         Shell status = run("status", "--pair", "web1", "--json");
         assertThat(status.output()).contains("\"role\":\"secondary\",\"stale\":false,\"pid\":" + daemonPid)
-                .contains("\"phase\":\"waiting\"");
+                .contains("\"phase\":\"receiving\"");
 
         Shell twin = run("receive", "--config", cfg.toString());
         assertThat(twin.code()).isEqualTo(ExitCode.FAILURE.code());

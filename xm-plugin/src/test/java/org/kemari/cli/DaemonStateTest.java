@@ -3,6 +3,10 @@ package org.kemari.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.kemari.pair.StateDir;
+import org.kemari.pair.PairPhase;
+import org.kemari.pair.PairState;
+import org.kemari.pair.PairRole;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,14 +33,14 @@ class DaemonStateTest {
         return Run.of(Engine.NONE, dir, args);
     }
 
-    private static PairState stateOf(String pair, Role role, ProcessHandle p) {
+    private static PairState stateOf(String pair, PairRole role, ProcessHandle p) {
         return new PairState(pair, role, p.pid(), p.info().startInstant().orElseThrow(), "web1", "b:8102",
-                "protected", 42, T0);
+                PairPhase.PROTECTED, 42, T0);
     }
 
     @Test
     void stateRoundTripsThroughTheFile() {
-        PairState s = stateOf("web1", Role.SECONDARY, ProcessHandle.current());
+        PairState s = stateOf("web1", PairRole.SECONDARY, ProcessHandle.current());
         state().write(s);
         assertThat(state().read("web1")).contains(s);
         assertThat(state().pairs()).containsExactly("web1");
@@ -44,7 +48,7 @@ class DaemonStateTest {
 
     @Test
     void statusReportsALiveDaemon() {
-        state().write(stateOf("web1", Role.PRIMARY, ProcessHandle.current()));
+        state().write(stateOf("web1", PairRole.PRIMARY, ProcessHandle.current()));
         Run r = kemari("status", "--pair", "web1", "--json");
 
         assertThat(r.code()).isZero();
@@ -66,7 +70,7 @@ class DaemonStateTest {
     void aDeadDaemonIsStoppedAndStaleAndUnprotectClearsIt() throws Exception {
         Process gone = new ProcessBuilder("true").start();
         assertThat(gone.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        state().write(new PairState("web1", Role.SECONDARY, gone.pid(), T0, "web1", "b:8102", "waiting", -1, T0));
+        state().write(new PairState("web1", PairRole.SECONDARY, gone.pid(), T0, "web1", "b:8102", PairPhase.RECEIVING, -1, T0));
 
         assertThat(kemari("status", "--pair", "web1", "--json").out()).contains("\"role\":\"stopped\",\"stale\":true");
         Run r = kemari("unprotect", "--pair", "web1");
@@ -87,7 +91,7 @@ class DaemonStateTest {
     @Test
     void aRecycledPidIsNotMistakenForTheDaemon() {
         ProcessHandle me = ProcessHandle.current();
-        state().write(new PairState("web1", Role.PRIMARY, me.pid(), T0.minusSeconds(86_400), "web1", "b", "p", 1, T0));
+        state().write(new PairState("web1", PairRole.PRIMARY, me.pid(), T0.minusSeconds(86_400), "web1", "b", PairPhase.PROTECTED, 1, T0));
         assertThat(StateDir.alive(state().read("web1").orElseThrow())).isFalse();
     }
 
@@ -96,7 +100,7 @@ class DaemonStateTest {
     void unprotectStopsARunningDaemon() throws Exception {
         Process daemon = new ProcessBuilder("sleep", "60").start();
         try {
-            state().write(stateOf("web1", Role.PRIMARY, daemon.toHandle()));
+            state().write(stateOf("web1", PairRole.PRIMARY, daemon.toHandle()));
             Run r = kemari("unprotect", "--pair", "web1");
 
             assertThat(r.code()).isZero();
@@ -127,17 +131,17 @@ class DaemonStateTest {
     @Test
     void foregroundDaemonPublishesProgressAndCleansUp() {
         Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
-        PairState initial = Daemon.initialState("web1", Role.PRIMARY, "web1", "b:8102", clock);
+        PairState initial = Daemon.initialState("web1", PairRole.PRIMARY, "web1", "b:8102", clock);
         AtomicReference<PairState> seen = new AtomicReference<>();
 
         ExitCode code = Daemon.foreground(state(), initial, clock, control -> {
-            control.report("protected", 7);
+            control.report(PairPhase.PROTECTED, 7);
             seen.set(state().read("web1").orElseThrow());
             return ExitCode.FAILED_OVER;
         });
 
         assertThat(code).isEqualTo(ExitCode.FAILED_OVER);
-        assertThat(seen.get().phase()).isEqualTo("protected");
+        assertThat(seen.get().phase()).isEqualTo(PairPhase.PROTECTED);
         assertThat(seen.get().epoch()).isEqualTo(7);
         assertThat(StateDir.alive(seen.get())).isTrue();
         assertThat(state().read("web1")).isEmpty();
@@ -146,8 +150,8 @@ class DaemonStateTest {
     @Test
     void aSecondDaemonForALivePairIsRefused() {
         Clock clock = Clock.systemUTC();
-        state().write(stateOf("web1", Role.SECONDARY, ProcessHandle.current()));
-        PairState initial = Daemon.initialState("web1", Role.PRIMARY, "web1", "b:8102", clock);
+        state().write(stateOf("web1", PairRole.SECONDARY, ProcessHandle.current()));
+        PairState initial = Daemon.initialState("web1", PairRole.PRIMARY, "web1", "b:8102", clock);
 
         assertThatThrownBy(() -> Daemon.foreground(state(), initial, clock, c -> ExitCode.OK))
                 .isInstanceOf(CliException.class)

@@ -13,10 +13,10 @@ public final class HoldingEngineMain {
         Engine holding = new TestEngine() {
             @Override
             public ExitCode receive(PairSession s) {
-                s.control().report("waiting", -1);
+                s.control().report(org.kemari.pair.PairPhase.RECEIVING, -1);
                 try {
                     while (!s.control().awaitStop(1000)) {
-                        s.control().report("waiting", -1);
+                        s.control().report(org.kemari.pair.PairPhase.RECEIVING, -1);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

@@ -3,6 +3,7 @@ package org.kemari.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.kemari.pair.StateDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -221,7 +222,7 @@ class KemariTest {
         String[] receiver = new String[1];
         Engine engine = new TestEngine() {
             @Override
-            public void prepareHost(org.kemari.config.PairConfig pair, org.kemari.xen.Hypervisor hv) {
+            public void prepareHost(org.kemari.config.PairConfig pair, org.kemari.xen.Hypervisor hv, java.io.PrintStream log) {
                 org.kemari.xen.sim.SimHost.defaultHost().createGuest(org.kemari.xen.sim.GuestSpec.memtouch(pair.domain()));
             }
 

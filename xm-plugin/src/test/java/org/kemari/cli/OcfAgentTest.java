@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import org.kemari.pair.StateDir;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.kemari.cli.Engine;
 import org.kemari.cli.ExitCode;
 import org.kemari.cli.Kemari;
-import org.kemari.pair.DemoPair;
+import org.kemari.torture.DemoPair;
 
 /**
  * Mutations of a working pairing config (lines dropped, duplicated, re-indented, values

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.kemari.pair.PairPhase;
 import org.kemari.tap.WitnessLease;
 
 /**
@@ -139,7 +140,7 @@ class PairFaultTest {
     /** Back to protected with a complete replica on the secondary. */
     private static void reprotected(PairLab lab) throws Exception {
         lab.awaitPhase("primary", "protected", STEP);
-        lab.await("secondary", st -> st.phase().equals("receiving") && st.epoch() > 0, "secondary holding a replica", STEP);
+        lab.await("secondary", st -> st.phase() == PairPhase.RECEIVING && st.epoch() > 0, "secondary holding a replica", STEP);
         lab.awaitAcks(lab.checker().ledger().acknowledged() + 20, STEP);
     }
 

@@ -74,7 +74,7 @@ public final class DeviceBackends implements AutoCloseable {
      * Requests already published go through the gates, then the frontends are signalled.
      */
     public static DeviceBackends connect(Hypervisor hv, int domid, Path image, PacketLink link, GateFactory gates) {
-        FrontendParams params = FrontendParams.fromInfoPage(hv, domid);
+        FrontendParams params = FrontendParams.of(hv, domid);
         try (XenStore store = hv.openXenStore()) {
             params.requireAdvertisedIn(store, domid);
         }
@@ -106,7 +106,7 @@ public final class DeviceBackends implements AutoCloseable {
             throw new IllegalStateException("reattach: replica dom" + replicaDomid
                     + " is not paused; load it and reattach before unpausing");
         }
-        FrontendParams params = FrontendParams.fromInfoPage(hv, replicaDomid);
+        FrontendParams params = FrontendParams.of(hv, replicaDomid);
         int blkPort = hv.allocUnboundPort(replicaDomid, 0);
         int txPort = hv.allocUnboundPort(replicaDomid, 0);
         if (blkPort != params.blkPort() || txPort != params.txPort()) {

@@ -1,43 +1,34 @@
 package org.kemari.ring.guest;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Optional;
-import org.kemari.xen.ForeignMapping;
 import org.kemari.xen.Hypervisor;
 import org.kemari.xen.XenStore;
-import org.kemari.xen.sim.GuestInfoPage;
 
 /**
- * What dom0 needs to connect an {@link IoGuest}'s frontends: grant references of the two rings,
- * the guest's event-channel ports, and the disk size the guest assumes. The guest publishes the
- * references and ports in xenstore, where a Linux blkfront/netfront puts them, and keeps them in
- * its info page ({@link IoGuestLayout}), which is what a replica carries to the secondary.
+ * What dom0 needs to connect a guest's frontends: grant references of the two rings, the guest's
+ * event-channel ports, and the disk size the guest assumes. The guest publishes the references
+ * and ports in xenstore, where a Linux blkfront/netfront puts them; where a backend finds them
+ * for a replica (which carries no xenstore) is the backend's business: {@link FrontendLocator}.
  */
 public record FrontendParams(int blkRingRef, int blkPort, int txRingRef, int txPort, long blocks) {
-    static final String VBD = "device/vbd/" + IoGuestLayout.VBD_DEVICE_ID + "/";
-    static final String VIF = "device/vif/" + IoGuestLayout.VIF_DEVICE_ID + "/";
+    /** The xenstore device ids of the vbd (xvda) and the vif the frontends advertise. */
+    public static final int VBD_DEVICE_ID = 51712;
+    public static final int VIF_DEVICE_ID = 0;
+    static final String VBD = "device/vbd/" + VBD_DEVICE_ID + "/";
+    static final String VIF = "device/vif/" + VIF_DEVICE_ID + "/";
     static final String VBD_RING_REF = VBD + "ring-ref";
     static final String VBD_EVENT_CHANNEL = VBD + "event-channel";
     static final String VIF_TX_RING_REF = VIF + "tx-ring-ref";
     static final String VIF_EVENT_CHANNEL = VIF + "event-channel";
 
     /**
-     * Reads the parameters from the guest's info page through a foreign mapping.
+     * Finds the parameters of {@code domid}'s frontends with the {@link FrontendLocator} of
+     * {@code hv}'s backend.
      *
-     * @throws IllegalStateException if the domain's pfn 0 holds no io-guest parameters
+     * @throws IllegalStateException if the backend has no locator or the domain has no such frontends
      */
-    public static FrontendParams fromInfoPage(Hypervisor hv, int domid) {
-        try (ForeignMapping m = hv.map(domid, new long[] {GuestInfoPage.PFN}, 1, false)) {
-            ByteBuffer info = m.page(0).duplicate().order(ByteOrder.LITTLE_ENDIAN);
-            if (info.getLong(IoGuestLayout.MAGIC) != IoGuestLayout.MAGIC_VALUE) {
-                throw new IllegalStateException("dom" + domid + " is not an io guest: no KMRIOG01 magic at pfn "
-                        + GuestInfoPage.PFN + " offset " + IoGuestLayout.MAGIC);
-            }
-            return new FrontendParams((int) info.getLong(IoGuestLayout.BLK_RING_REF), (int) info.getLong(IoGuestLayout.BLK_PORT),
-                    (int) info.getLong(IoGuestLayout.TX_RING_REF), (int) info.getLong(IoGuestLayout.TX_PORT),
-                    info.getLong(IoGuestLayout.BLOCKS));
-        }
+    public static FrontendParams of(Hypervisor hv, int domid) {
+        return FrontendLocator.forBackend(hv.backend()).locate(hv, domid);
     }
 
     /**
@@ -55,7 +46,7 @@ public record FrontendParams(int blkRingRef, int blkPort, int txRingRef, int txP
     }
 
     /** Writes the frontend entries under {@code home} (relative for the guest, absolute for dom0). */
-    void advertise(XenStore store, String home) {
+    public void advertise(XenStore store, String home) {
         store.write(home + VBD_RING_REF, Integer.toString(blkRingRef));
         store.write(home + VBD_EVENT_CHANNEL, Integer.toString(blkPort));
         store.write(home + VIF_TX_RING_REF, Integer.toString(txRingRef));

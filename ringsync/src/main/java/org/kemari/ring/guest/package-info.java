@@ -1,20 +1,14 @@
 /**
- * A simulated protected guest doing real I/O through Xen rings, and dom0's device wiring around
- * it: what the primary/secondary/failover demo runs and the external checker judges.
+ * Dom0's device wiring around a protected guest whose disk and vif kemari's own backends serve:
+ * {@link org.kemari.ring.guest.DeviceBackends} connects the block and network backends to the
+ * guest's rings (primary) or re-attaches them to the replicated rings (secondary, at failover);
+ * {@link org.kemari.ring.guest.GateFactory} chooses the gate each backend's notifications pass
+ * (event-tap's, or direct); {@link org.kemari.ring.guest.FrontendParams} are the ring references
+ * and ports, found by the backend's {@link org.kemari.ring.guest.FrontendLocator};
+ * {@link org.kemari.ring.guest.WorkloadFormat} the block and acknowledgement formats of
+ * docs/checker.md.
  *
- * <pre>{@code
- * IoGuest.install();                                             // once per JVM (daemons at startup)
- * int domid = GuestDevices.boot(simHost, IoGuestConfig.demo("demo"));   // primary: guest runs
- * DeviceBackends devices = DeviceBackends.connect(hv, domid, sharedImage,
- *         new TcpPacketLink(checkerAddress), gates);             // gates: GateFactory.DIRECT or event-tap's
- * ...
- * // secondary, on failover, with the replica loaded (memory, context, GrantTables.restore) and paused:
- * DeviceBackends replicaDevices = DeviceBackends.reattach(hv2, replica, sharedImage, link2, gates2);
- * hv2.unpause(replica);
- * }</pre>
- *
- * <p>{@link org.kemari.ring.guest.IoGuest} is the program, {@link org.kemari.ring.guest.IoGuestLayout}
- * where it keeps its state, {@link org.kemari.ring.guest.WorkloadFormat} the block and
- * acknowledgement formats of docs/checker.md.
+ * <p>The simulated io guest that drives these devices (program, boot, layout, and the
+ * simulator's locator) lives in module xen-sim, package {@code org.kemari.xen.sim.guest}.
  */
 package org.kemari.ring.guest;

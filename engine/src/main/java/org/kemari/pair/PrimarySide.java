@@ -1,0 +1,301 @@
+package org.kemari.pair;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.kemari.config.PairConfig;
+import org.kemari.config.TapDevice;
+import org.kemari.dm.DeviceModels;
+import org.kemari.dm.PlatformCapture;
+import org.kemari.ft.EpochId;
+import org.kemari.ft.OpaqueRecord;
+import org.kemari.ft.send.EpochSender;
+import org.kemari.ft.send.SenderConfig;
+import org.kemari.ft.send.SenderListener;
+import org.kemari.ft.send.SyncProgress;
+import org.kemari.ft.wire.StreamException;
+import org.kemari.ft.transport.AuthenticationException;
+import org.kemari.ft.transport.Link;
+import org.kemari.ft.transport.Transport;
+import org.kemari.tap.EventTap;
+import org.kemari.tap.RequestKind;
+import org.kemari.tap.SyncMode;
+import org.kemari.tap.TapGate;
+import org.kemari.tap.WitnessLease;
+import org.kemari.xen.Hypervisor;
+import org.kemari.xen.XenException;
+
+/**
+ * The primary's daemon (docs/failover.md): serves the guest's devices through event-tap,
+ * replicates to the secondary whenever one is reachable (full resync on every new connection),
+ * runs degraded while none is, and renews the witness lease throughout. A renewal that finds
+ * another owner means the secondary took over: the guest here is paused and destroyed at once.
+ */
+final class PrimarySide {
+    private final PairConfig pair;
+    private final Hypervisor hv;
+    private final int domid;
+    private final GuestDevices devices;
+    private final PhaseReporter phase;
+    private final PrintStream log;
+    private final WitnessLease witness;
+    private final SyncListener progress;
+    private final ProtectionBarrier barrier = new ProtectionBarrier();
+    private volatile boolean fenced;
+    /** Whether this run was ever protected: a peer rejected from the start is a setup error, later a passing one. */
+    private boolean everProtected;
+    /** Consecutive attempts the secondary rejected (authentication) or answered in another protocol. */
+    private int rejectedInARow;
+    /** How long to wait before the next attempt: the heartbeat timeout, backed off while the peer rejects us. */
+    private Duration retryIn;
+
+    /** A peer that rejects us this many times in a row before this run was ever protected ends it. */
+    static final int GIVE_UP_AFTER = 4;
+    /** The longest wait between attempts on a rejecting peer. */
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+
+    /** Initial-sync progress for the command line's progress bar. */
+    interface SyncListener {
+        void progress(SyncProgress p);
+    }
+
+    PrimarySide(PairConfig pair, Hypervisor hv, int domid, GuestDevices devices, PhaseReporter phase, PrintStream log,
+                WitnessLease witness, SyncListener progress) {
+        this.pair = pair;
+        this.hv = hv;
+        this.domid = domid;
+        this.devices = devices;
+        this.phase = phase;
+        this.log = log;
+        this.witness = witness;
+        this.progress = progress;
+    }
+
+    /** Runs until stopped; returns false if this host was fenced (the secondary took over). */
+    boolean run() throws InterruptedException {
+        if (!witness.claimIfFree()) {
+            WitnessLease.Record r = witness.read();
+            throw new IllegalStateException("the witness lease " + witness.file() + " is held by " + r.owner()
+                    + " (generation " + r.generation() + "): the guest may be running there; refusing to protect a second copy");
+        }
+        EventTap tap = new EventTap(barrier, pair.sync().mode(), deviceClasses(), this::mayRelease, System::nanoTime);
+        Thread renewer = renewer(tap);
+        try (TapGate gate = new TapGate(tap); AutoCloseable served = devices.serve(hv, domid, gate)) {
+            renewer.start();
+            while (!phase.stopRequested() && !fenced) {
+                retryIn = pair.heartbeat().timeout();
+                protectOnce(tap);
+                if (!phase.stopRequested() && !fenced) {
+                    phase.awaitStop(retryIn);
+                }
+            }
+        } catch (InterruptedException | EngineException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("dom " + domid + ": " + e.getMessage(), e);
+        } finally {
+            renewer.interrupt();
+            renewer.join(5000);
+        }
+        return !fenced;
+    }
+
+    private boolean mayRelease() {
+        return !fenced && witness.isValid();
+    }
+
+    /** One protected period: connect, full resync, epochs until the secondary is lost. */
+    private void protectOnce(EventTap tap) throws InterruptedException {
+        Link link;
+        try {
+            link = Transport.connect(PairTransport.address(pair.secondary()), PairTransport.of(pair.security()));
+        } catch (AuthenticationException e) {
+            rejected(EngineException.Kind.AUTHENTICATION, PairPhase.AUTH_FAILED, "failed authentication", e);
+            return;
+        } catch (IOException e) {
+            phase.report(unlessStalled(barrier.protectedNow() ? PairPhase.PROTECTED : PairPhase.DEGRADED), 0);
+            log.println("kemari: protect: " + pair.name() + ": secondary " + pair.secondary().host() + ":"
+                    + pair.secondary().port() + " unreachable (" + e.getMessage() + "); running UNPROTECTED");
+            return;
+        }
+        SenderConfig sc = SenderConfig.defaults()
+                .withFeatures(PairTransport.features(pair.compression()))
+                .withMaxInterval(pair.sync().mode() == SyncMode.EVENT
+                        ? pair.sync().maxEpochInterval() : pair.sync().interval())
+                .withMaxInFlight(pair.sync().maxInFlight())
+                .withTimeouts(pair.heartbeat().interval(), pair.heartbeat().timeout());
+        try (PlatformCapture platform = PlatformCapture.open(hv, domid, DeviceModels.of(hv));
+             EpochSender sender = new EpochSender(hv, domid, link, sc)) {
+            sender.addContributor(epoch -> List.of(new OpaqueRecord(OpaqueRecord.Kind.EVENT_TAP_LOG, tap.heldLog().encode())));
+            sender.addContributor(platform);
+            platform.failoverRefusal(pair.domain()).ifPresent(why -> log.println("kemari: protect: " + pair.name()
+                    + ": WARNING: the replica is kept up to date, but failover to it will be refused: " + why));
+            sender.listener(new SenderListener() {
+                @Override
+                public void progress(SyncProgress p) {
+                    progress.progress(p);
+                }
+
+                @Override
+                public void warning(String message) {
+                    log.println("kemari: protect: " + pair.name() + ": WARNING: " + message);
+                }
+
+                @Override
+                public void failed(String reason) {
+                    log.println("kemari: protect: " + pair.name() + ": replication to " + link.peer() + " failed: " + reason);
+                }
+            });
+            phase.report(unlessStalled(PairPhase.SYNCING), 0);
+            log.println("kemari: protect: " + pair.name() + ": initial synchronisation of dom " + domid + " to " + link.peer());
+            EpochId first;
+            try {
+                first = sender.start();
+            } catch (IOException | RuntimeException e) {
+                StreamException foreign = streamError(e);
+                if (everProtected || foreign == null) {
+                    throw e;
+                }
+                barrier.protectWith(null);
+                rejected(EngineException.Kind.PROTOCOL, PairPhase.DEGRADED, "speaks another protocol", foreign);
+                return;
+            }
+            everProtected = true;
+            if (rejectedInARow > 0) {
+                log.println("kemari: protect: " + pair.name() + ": secondary " + link.peer() + " accepted us again");
+            }
+            rejectedInARow = 0;
+            barrier.protectWith(sender);
+            log.println("kemari: protect: " + pair.name() + ": protected from " + first);
+            while (sender.failure() == null && !phase.stopRequested() && !fenced) {
+                phase.report(unlessStalled(PairPhase.PROTECTED), sender.lastDurable().number());
+                phase.awaitStop(Duration.ofMillis(100));
+            }
+            barrier.protectWith(null);
+            if (sender.failure() != null && !fenced) {
+                phase.report(unlessStalled(PairPhase.DEGRADED), sender.lastDurable().number());
+                log.println("kemari: protect: " + pair.name() + ": secondary lost; running UNPROTECTED (degraded) until it returns");
+            }
+        } catch (EngineException e) {
+            barrier.protectWith(null);
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            barrier.protectWith(null);
+            phase.report(unlessStalled(PairPhase.DEGRADED), 0);
+            log.println("kemari: protect: " + pair.name() + ": replication failed: " + (e.getMessage() != null ? e.getMessage() : e.toString())
+                    + "; running UNPROTECTED");
+        }
+    }
+
+    /** The stream error (the peer's bytes are not kemari's stream) that {@code e} reports, if any. */
+    private static StreamException streamError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StreamException se) {
+                return se;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The secondary rejected this host (a different pre-shared key, an untrusted certificate) or
+     * answered in another protocol: that will not pass by itself, so it is its own state with one
+     * log line, not "unreachable" every heartbeat. Retries back off (heartbeat timeout, doubling,
+     * up to {@link #MAX_BACKOFF}); if this run was never protected, the {@link #GIVE_UP_AFTER}th
+     * rejection in a row ends it with {@code kind}. The guest keeps running unprotected meanwhile.
+     */
+    private void rejected(EngineException.Kind kind, PairPhase p, String what, IOException e) {
+        rejectedInARow++;
+        String peer = pair.secondary().host() + ":" + pair.secondary().port();
+        if (!everProtected && rejectedInARow >= GIVE_UP_AFTER) {
+            phase.report(unlessStalled(p), 0);
+            throw new EngineException(kind, pair.name() + ": secondary " + peer + " " + what + " " + rejectedInARow
+                    + " times in a row, and this pair was never protected: " + e.getMessage());
+        }
+        long factor = 1L << Math.min(rejectedInARow - 1, 16);
+        Duration backoff = pair.heartbeat().timeout().multipliedBy(factor);
+        retryIn = backoff.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff;
+        phase.report(unlessStalled(p), 0);
+        if (rejectedInARow == 1) {
+            log.println("kemari: protect: " + pair.name() + ": secondary " + peer + " " + what + " (" + e.getMessage()
+                    + "); running UNPROTECTED; retrying with back-off up to " + MAX_BACKOFF.toSeconds() + "s"
+                    + (everProtected ? "" : ", giving up after " + GIVE_UP_AFTER + " attempts"));
+        }
+    }
+
+    /**
+     * While the lease is lapsed output is held whatever the link does, so status must say
+     * stalled; the replication loop's periodic reports would otherwise overwrite it.
+     */
+    private PairPhase unlessStalled(PairPhase p) {
+        return witness.isValid() ? p : PairPhase.STALLED;
+    }
+
+    private Thread renewer(EventTap tap) {
+        Thread t = new Thread(() -> {
+            long period = Math.max(10, witness.duration().toMillis() / 4);
+            while (!Thread.currentThread().isInterrupted() && !fenced) {
+                boolean ok = witness.renew();
+                if (!ok) {
+                    WitnessLease.Record r = safeRead();
+                    if (r != null && !(r.owner().equals(ownerName()) && r.generation() == witness.generation())) {
+                        fence(r);
+                        return;
+                    }
+                    if (!witness.isValid() && phase.phase() != PairPhase.STALLED) {
+                        phase.report(PairPhase.STALLED, 0);
+                        log.println("kemari: protect: " + pair.name() + ": cannot renew the witness lease " + witness.file()
+                                + "; guest output is held until it can");
+                    }
+                } else {
+                    tap.pump();
+                }
+                try {
+                    Thread.sleep(period);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "kemari-witness");
+        t.setDaemon(true);
+        return t;
+    }
+
+    private WitnessLease.Record safeRead() {
+        try {
+            return witness.read();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private void fence(WitnessLease.Record r) {
+        fenced = true;
+        barrier.fence();
+        phase.report(PairPhase.FENCED, 0);
+        log.println("kemari: protect: " + pair.name() + ": FENCED: " + r.owner() + " took the witness lease (generation "
+                + r.generation() + "); destroying dom " + domid + " here");
+        try {
+            hv.pause(domid);
+            hv.destroy(domid);
+        } catch (XenException e) {
+            log.println("kemari: protect: " + pair.name() + ": could not destroy fenced dom " + domid + ": " + e.getMessage());
+        }
+    }
+
+    String ownerName() {
+        return OwnerNames.primary(pair);
+    }
+
+
+    private Set<RequestKind.DeviceClass> deviceClasses() {
+        Set<RequestKind.DeviceClass> s = EnumSet.noneOf(RequestKind.DeviceClass.class);
+        for (TapDevice d : pair.tap()) {
+            s.add(d == TapDevice.BLOCK ? RequestKind.DeviceClass.BLOCK : RequestKind.DeviceClass.NET);
+        }
+        return s;
+    }
+}

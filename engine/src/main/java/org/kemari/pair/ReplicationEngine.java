@@ -1,0 +1,182 @@
+package org.kemari.pair;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.kemari.config.PairConfig;
+import org.kemari.ft.receive.ReplicaFactory;
+import org.kemari.tap.WitnessLease;
+import org.kemari.xen.Hypervisor;
+
+/**
+ * The replication engine behind `kemari protect`, `receive` and `failover`. Its host (the command
+ * line's daemon) implements {@link PairHost}; failures are {@link EngineException}s.
+ */
+public final class ReplicationEngine {
+    /** How a side's run ended when it did not fail. */
+    public enum Outcome {
+        /** Stopped on request. */
+        STOPPED,
+        /** The pair failed over: after protect the guest runs on the other host; after receive or failover, here. */
+        FAILED_OVER
+    }
+
+    /** Bounds the replica's activation once the lease is taken (on real Xen it restarts the replica's QEMU). */
+    private static final Duration TAKEOVER_LIMIT = Duration.ofSeconds(180);
+    /** xl create waits for hotplug scripts, which took up to 40 s on an emulated, loaded dom0. */
+    private static final Duration XL_LIMIT = Duration.ofSeconds(180);
+
+    /**
+     * Called before the domain is looked up, with the pair's backend open: where the backend
+     * starts empty (a simulated host has only Domain-0), its {@link BackendSupport} boots the
+     * pair's guest. Does nothing on Xen, where the guest is the administrator's.
+     */
+    public void prepareHost(PairConfig pair, Hypervisor hv, PrintStream log) {
+        BackendSupport support = BackendSupport.of(hv);
+        support.install();
+        support.prepareHost(pair, hv, log);
+    }
+
+    /** Secondary: accept the stream, keep the replica, fail over when the primary dies. */
+    public Outcome receive(PairRun s) {
+        BackendSupport.of(s.hypervisor()).install();
+        return receiveInstalled(s);
+    }
+
+    /** Primary: initial sync, then epochs until stopped or failed over. Runs in the foreground. */
+    public Outcome protect(PairRun s) {
+        PairConfig pair = s.pair();
+        Process receiver = s.receiverCommand() == null ? null : startReceiver(s);
+        PhaseReporter phase = new PhaseReporter(s.host(), pair.name());
+        WitnessLease lease = lease(pair, OwnerNames.primary(pair), s);
+        PrimarySide primary = new PrimarySide(pair, s.hypervisor(), s.domain().domid(), PairDevices.of(pair, s.hypervisor()), phase,
+                s.log(), lease, p -> s.host().syncProgress(p.roundSent(), p.roundPages()));
+        try {
+            return primary.run() ? Outcome.STOPPED : Outcome.FAILED_OVER;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Outcome.STOPPED;
+        } catch (IllegalStateException e) {
+            throw new EngineException(EngineException.Kind.FAILURE, e.getMessage(), e);
+        } finally {
+            if (receiver != null) {
+                receiver.destroy();
+            }
+        }
+    }
+
+    /**
+     * Runs the -s command (e.g. "ssh root@dom0-b") for the lifetime of protect; its output goes
+     * to the pair's log in the state dir. The primary's connect loop waits for it to listen.
+     */
+    private static Process startReceiver(PairRun s) {
+        Path log = s.host().stateDir().resolve(s.pair().name() + ".receiver.log");
+        try {
+            Process p = new ProcessBuilder("sh", "-c", s.receiverCommand()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            s.log().println("kemari: protect: " + s.pair().name() + ": started the receiver: " + s.receiverCommand()
+                    + " (output in " + log + ")");
+            return p;
+        } catch (IOException e) {
+            throw new EngineException(EngineException.Kind.PEER_UNREACHABLE, "-s: cannot run '" + s.receiverCommand() + "': " + e.getMessage(), e);
+        }
+    }
+
+    private Outcome receiveInstalled(PairRun s) {
+        PairConfig pair = s.pair();
+        PhaseReporter phase = new PhaseReporter(s.host(), pair.name());
+        WitnessLease lease = lease(pair, OwnerNames.secondary(pair), s);
+        try {
+            boolean failedOver = new SecondarySide(pair, s.hypervisor(), replicas(pair, s.hypervisor()), PairDevices.of(pair, s.hypervisor()),
+                    phase, s.log(), lease).run();
+            return failedOver ? Outcome.FAILED_OVER : Outcome.STOPPED;
+        } catch (IOException e) {
+            throw new EngineException(EngineException.Kind.PEER_UNREACHABLE, "cannot listen on " + pair.secondary().host() + ":"
+                    + pair.secondary().port() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Outcome.STOPPED;
+        }
+    }
+
+    /**
+     * A backend may build replicas itself (its {@link BackendSupport}: the simulator does); on real
+     * Xen only the toolstack builds a domain that can run, so the config must say which xl config
+     * to build it from.
+     */
+    static ReplicaFactory replicas(PairConfig pair, Hypervisor hv) {
+        ReplicaFactory own = BackendSupport.of(hv).replicas(pair, hv);
+        if (own != null) {
+            return own;
+        }
+        if (pair.replica() == null) {
+            throw new EngineException(EngineException.Kind.CONFIG, pair.name() + ": backend " + hv.backend() + " builds the replica with"
+                    + " `xl create -p`, and the config has no 'replica:' section naming the xl config to build it from"
+                    + " (replica.xl-config: the guest's config without its disks and vifs; docs/config-reference.md)");
+        }
+        return new XlReplicaFactory(hv, pair.replica(), XlCommand.of("xl", XL_LIMIT));
+    }
+
+    /**
+     * Asks this host's receive daemon to fail over now, and waits for it to do so or to refuse
+     * (the primary still renews the lease). The wait is bounded by two lease durations.
+     */
+    public Outcome failover(PairConfig pair, PrintStream log, StateDir states) {
+        Optional<PairState> running = states.read(pair.name());
+        if (running.isEmpty() || running.get().phase() != PairPhase.RECEIVING) {
+            throw new EngineException(EngineException.Kind.FAILURE, pair.name() + ": no receive daemon with a replica on this host"
+                    + running.map(st -> " (state: " + st.phase() + ")").orElse(""));
+        }
+        Path request = PhaseReporter.failoverRequest(states.path(), pair.name());
+        Path refusal = PhaseReporter.failoverRefusal(states.path(), pair.name());
+        try {
+            Files.deleteIfExists(refusal);
+            Files.writeString(request, Instant.now() + "\n");
+            Duration lease = pair.witness() == null ? Duration.ofSeconds(3) : pair.witness().leaseDuration();
+            long deadline = System.nanoTime() + lease.multipliedBy(2).plusSeconds(5).toNanos();
+            boolean takingOver = false;
+            while (System.nanoTime() - deadline < 0) {
+                if (Files.exists(refusal)) {
+                    throw new EngineException(EngineException.Kind.REFUSED, pair.name() + ": failover refused: " + Files.readString(refusal).strip());
+                }
+                Optional<PairState> now = states.read(pair.name());
+                if (!takingOver && now.isPresent() && now.get().phase() == PairPhase.TAKING_OVER) {
+                    // the lease is taken: bringing the replica up (on real Xen a new device model
+                    // loading its state) takes what it takes, within its own bounds
+                    takingOver = true;
+                    deadline = System.nanoTime() + TAKEOVER_LIMIT.toNanos();
+                }
+                if (now.isPresent() && now.get().phase() == PairPhase.FAILED_OVER) {
+                    log.println("kemari: failover: " + pair.name() + ": the replica runs here now (epoch " + now.get().epoch() + ")");
+                    return Outcome.FAILED_OVER;
+                }
+                Thread.sleep(50);
+            }
+            Files.deleteIfExists(request);
+            throw new EngineException(EngineException.Kind.FAILURE, pair.name() + ": the receive daemon did not fail over within "
+                    + (takingOver ? TAKEOVER_LIMIT : lease.multipliedBy(2).plusSeconds(5)).toSeconds() + "s; see its log");
+        } catch (IOException e) {
+            throw new EngineException(EngineException.Kind.FAILURE, "cannot request failover in " + states.path() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException(EngineException.Kind.FAILURE, pair.name() + ": interrupted while waiting for failover", e);
+        }
+    }
+
+    /**
+     * Without a witness (unsafe: true, xl remus -F) the lease lives in the local state dir: the
+     * code path stays the same, but it protects nothing against split brain, and we say so.
+     */
+    private static WitnessLease lease(PairConfig pair, String owner, PairRun s) {
+        if (pair.witness() != null) {
+            return new WitnessLease(pair.witness().leaseFile(), owner, pair.witness().leaseDuration());
+        }
+        s.log().println("kemari: " + pair.name() + ": WARNING: no witness lease (unsafe mode): a network partition can"
+                + " leave the guest running on both hosts");
+        return new WitnessLease(s.host().stateDir().resolve(pair.name() + ".local-lease"), owner, Duration.ofSeconds(3));
+    }
+}

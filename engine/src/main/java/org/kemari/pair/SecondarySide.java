@@ -1,0 +1,265 @@
+package org.kemari.pair;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.kemari.config.PairConfig;
+import org.kemari.dm.DeviceModels;
+import org.kemari.dm.HvmTakeover;
+import org.kemari.ft.EpochId;
+import org.kemari.ft.OpaqueRecord;
+import org.kemari.ft.receive.EpochReceiver;
+import org.kemari.ft.receive.ReceiverConfig;
+import org.kemari.ft.receive.ReceiverOutcome;
+import org.kemari.ft.receive.ReplicaFactory;
+import org.kemari.ft.transport.Link;
+import org.kemari.ft.transport.Transport;
+import org.kemari.tap.HeldLog;
+import org.kemari.tap.WitnessLease;
+import org.kemari.xen.Hypervisor;
+
+/**
+ * The secondary's daemon (docs/failover.md): keeps a paused replica at the last committed epoch
+ * of whatever primary connects, and when that primary goes silent takes the witness lease,
+ * re-attaches the guest's devices and unpauses the replica. Serves the failed-over guest until
+ * stopped. A rejected or ended stream costs the replica, never the daemon: it waits for the
+ * next connection.
+ */
+final class SecondarySide {
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    private final PairConfig pair;
+    private final Hypervisor hv;
+    private final ReplicaFactory replicas;
+    /**
+     * The lease as it was when the pending operator-failover request was first seen; null when
+     * none is pending. The receive loop observes the lease every poll, so contention alone rarely
+     * sees the primary's renewals: a record that changes after the request is the refusal.
+     */
+    private WitnessLease.Record leaseAtRequest;
+    private final GuestDevices devices;
+    private final PhaseReporter phase;
+    private final PrintStream log;
+    private final WitnessLease witness;
+    private final AtomicReference<HeldLog> lastHeld = new AtomicReference<>();
+    private final HvmTakeover platform;
+
+    SecondarySide(PairConfig pair, Hypervisor hv, ReplicaFactory replicas, GuestDevices devices, PhaseReporter phase,
+                  PrintStream log, WitnessLease witness) {
+        this.pair = pair;
+        this.hv = hv;
+        this.replicas = replicas;
+        this.devices = devices;
+        this.phase = phase;
+        this.log = log;
+        this.witness = witness;
+        this.platform = new HvmTakeover(DeviceModels.of(hv), log);
+    }
+
+    /** Runs until stopped; returns true if this host failed over and served the guest. */
+    boolean run() throws IOException, InterruptedException {
+        Transport.Acceptor acceptor = Transport.listen(PairTransport.address(pair.secondary()),
+                PairTransport.of(pair.security()));
+        log.println("kemari: receive: " + pair.name() + ": listening on " + acceptor.address() + " (" + acceptor.mode() + ")");
+        try (Connections incoming = new Connections(acceptor, log)) {
+            while (!phase.stopRequested()) {
+                phase.report(PairPhase.RECEIVING, 0);
+                Link link = incoming.next(phase);
+                if (link == null) {
+                    break;
+                }
+                ReceiverOutcome outcome = receive(link, incoming);
+                if (outcome == null) {
+                    break;
+                }
+                log.println("kemari: receive: " + pair.name() + ": stream ended: " + outcome);
+                if (outcome.kind() == ReceiverOutcome.Kind.PRIMARY_LOST && outcome.replicaValid()) {
+                    if (takeOver(outcome, incoming)) {
+                        return true;
+                    }
+                } else {
+                    discard(outcome.replicaDomid());
+                }
+            }
+            return false;
+        }
+    }
+
+    private ReceiverOutcome receive(Link link, Connections incoming) throws InterruptedException {
+        ReceiverConfig rc = ReceiverConfig.defaults(pair.replicaName())
+                .withFeatures(PairTransport.features(pair.compression()))
+                .withTimeouts(pair.heartbeat().interval(), pair.heartbeat().timeout());
+        try (EpochReceiver rx = new EpochReceiver(hv, replicas, link, rc)) {
+            rx.addConsumer((epoch, records) -> keepHeldLog(records));
+            platform.forget();
+            rx.addConsumer(platform);
+            rx.start();
+            log.println("kemari: receive: " + pair.name() + ": " + link.peer() + " connected");
+            while (true) {
+                try {
+                    return rx.outcome().get(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    phase.report(PairPhase.RECEIVING, rx.lastCommitted().number());
+                    watchLease();
+                    if (phase.stopRequested()) {
+                        rx.close();
+                        discard(rx.replicaDomid());
+                        return null;
+                    }
+                    if (!phase.failoverRequested()) {
+                        leaseAtRequest = null;
+                    } else if (witnessUnrenewed(rx)) {
+                        log.println("kemari: receive: " + pair.name() + ": operator failover: the primary has not renewed the lease for "
+                                + witness.duration() + "; dropping its stream");
+                        rx.close();
+                        // close() completes the outcome as CLOSED; for failover this is a lost primary
+                        return new ReceiverOutcome(ReceiverOutcome.Kind.PRIMARY_LOST, "operator failover",
+                                rx.replicaDomid(), rx.lastCommitted());
+                    }
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("receiver failed: " + e.getCause().getMessage(), e.getCause());
+                }
+            }
+        }
+    }
+
+    /**
+     * Tracks the primary's renewals while all is well, so that once it dies the lease can be
+     * taken one lease duration after its last renewal, not one duration after we noticed.
+     */
+    private void watchLease() {
+        try {
+            witness.observe();
+        } catch (RuntimeException e) {
+            // an unreadable witness only matters at takeover, where it is reported
+        }
+    }
+
+    /**
+     * A manual failover may only proceed when automatic failover could: the lease must have gone
+     * unrenewed for a whole duration. Until then the operator is told the primary is alive.
+     */
+    private boolean witnessUnrenewed(EpochReceiver rx) {
+        WitnessLease.Record now = leaseRecord();
+        if (leaseAtRequest == null) {
+            // first look at this request: a renewal from here on means the primary is alive
+            leaseAtRequest = now;
+        } else if (now != null && !now.equals(leaseAtRequest)) {
+            refuseWhileRenewed();
+            return false;
+        }
+        WitnessLease.Contention c = witness.contend();
+        if (c == WitnessLease.Contention.HELD) {
+            refuseWhileRenewed();
+        }
+        return c == WitnessLease.Contention.ACQUIRED;
+    }
+
+    private void refuseWhileRenewed() {
+        leaseAtRequest = null;
+        phase.refuseFailover("the primary still renews the witness lease " + witness.file()
+                + "; stop it first (kemari unprotect on the primary) or wait for it to die");
+    }
+
+    private WitnessLease.Record leaseRecord() {
+        try {
+            return witness.read();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private void keepHeldLog(java.util.List<OpaqueRecord> records) {
+        for (OpaqueRecord r : records) {
+            if (r.kind() == OpaqueRecord.Kind.EVENT_TAP_LOG) {
+                lastHeld.set(HeldLog.decode(r.payload()));
+            }
+        }
+    }
+
+    private boolean takeOver(ReceiverOutcome outcome, Connections incoming) throws InterruptedException {
+        int replica = outcome.replicaDomid();
+        refuseIfImpossible(replica, outcome.lastCommitted());
+        log.println("kemari: receive: " + pair.name() + ": primary lost; replica dom " + replica + " holds "
+                + outcome.lastCommitted() + "; taking the witness lease " + witness.file());
+        while (true) {
+            phase.report(PairPhase.TAKING_OVER, outcome.lastCommitted().number());
+            WitnessLease.Contention c;
+            try {
+                c = witness.contend();
+            } catch (RuntimeException e) {
+                log.println("kemari: receive: " + pair.name() + ": witness unreadable, not failing over: " + e.getMessage());
+                c = WitnessLease.Contention.HELD;
+            }
+            if (c == WitnessLease.Contention.ACQUIRED) {
+                break;
+            }
+            if (phase.stopRequested()) {
+                discard(replica);
+                return false;
+            }
+            if (incoming.pending()) {
+                log.println("kemari: receive: " + pair.name() + ": the primary is back before its lease expired; resyncing");
+                discard(replica);
+                return false;
+            }
+            Thread.sleep(Math.max(10, witness.duration().toMillis() / 8));
+        }
+        activate(replica, outcome.lastCommitted());
+        return true;
+    }
+
+    /**
+     * Decided before the lease is taken: a failover Xen cannot complete must not fence a primary
+     * that may come back. The replica stays paused for the administrator (docs/failover.md).
+     */
+    private void refuseIfImpossible(int replica, EpochId epoch) {
+        Optional<String> why = platform.refusal(hv, replica, pair.domain());
+        if (why.isPresent()) {
+            String line = why.get() + "; replica dom " + replica + " kept paused at " + epoch;
+            log.println("kemari: receive: " + pair.name() + ": failover refused: " + line);
+            phase.refuseFailover(line);
+            phase.report(PairPhase.STOPPED, epoch.number());
+            throw new EngineException(EngineException.Kind.REFUSED, pair.name() + ": failover refused: " + line);
+        }
+    }
+
+    private void activate(int replica, EpochId epoch) throws InterruptedException {
+        HeldLog held = lastHeld.get();
+        log.println("kemari: receive: " + pair.name() + ": lease generation " + witness.generation() + " taken; replaying "
+                + (held == null ? "unanswered requests" : held.heldCount() + " held request(s) and any other unanswered")
+                + " on the replicated rings; unpausing dom " + replica + " at " + epoch);
+        try (AutoCloseable served = devices.reattach(hv, replica)) {
+            platform.restore(hv, replica);
+            hv.unpause(replica);
+            phase.failoverServed();
+            phase.report(PairPhase.FAILED_OVER, epoch.number());
+            while (!phase.stopRequested()) {
+                if (!witness.renew()) {
+                    log.println("kemari: receive: " + pair.name() + ": cannot renew the witness lease; output will stall");
+                }
+                phase.awaitStop(witness.duration().dividedBy(4));
+            }
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("failover of dom " + replica + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void discard(int replica) {
+        if (replica < 0) {
+            return;
+        }
+        try {
+            replicas.discard(replica);
+        } catch (RuntimeException e) {
+            log.println("kemari: receive: " + pair.name() + ": could not destroy stale replica dom " + replica + ": " + e.getMessage());
+        }
+    }
+}
