@@ -31,7 +31,7 @@ final class Demo {
     }
 
     ExitCode run() {
-        try (PairLab lab = PairLab.open("demo")) {
+        try (PairLab lab = PairLab.open("demo", DemoPair.Liveness.DEMO)) {
             DemoPair pair = lab.pair();
             CheckerServer checker = lab.checker();
             out.println("kemari demo: work dir " + lab.dir());

@@ -17,8 +17,6 @@ import org.kemari.cli.PairState;
 public final class KillRound {
     static final Duration STEP = Duration.ofSeconds(30);
     private static final Duration AFTER_FAILOVER_OUTPUT = Duration.ofMillis(300);
-    /** Several heartbeat timeouts and lease durations: a secondary with a replica is taking over by then. */
-    private static final Duration NO_REPLICA_GRACE = Duration.ofSeconds(2);
 
     /**
      * @param failoverMillis from the primary's death to the replica's first output; NaN if the pair was not protected
@@ -74,7 +72,8 @@ public final class KillRound {
             if (s.isPresent() && s.get().phase().equals("failed-over")) {
                 return true;
             }
-            if (System.nanoTime() - diedAt > NO_REPLICA_GRACE.toNanos() && s.isPresent()
+            // a secondary holding a replica has failed over by then
+            if (System.nanoTime() - diedAt > lab.pair().liveness().takeover().toNanos() && s.isPresent()
                     && s.get().phase().equals("receiving") && s.get().epoch() == 0) {
                 return false;
             }
@@ -131,7 +130,9 @@ public final class KillRound {
      */
     private static Result afterUnprotectedDeath(PairLab lab, String fault) throws IOException, InterruptedException {
         List<String> problems = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofMillis(500).toNanos();
+        // long enough for a wrong takeover to show, counted from now: the secondary may have
+        // noticed the death late
+        long deadline = System.nanoTime() + lab.pair().liveness().takeover().toNanos();
         while (System.nanoTime() - deadline < 0) {
             String phase = lab.phase("secondary");
             if (phase.equals("failed-over") || phase.equals("taking-over")) {
