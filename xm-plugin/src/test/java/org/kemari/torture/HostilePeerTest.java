@@ -40,7 +40,7 @@ class HostilePeerTest {
     @Test
     @Timeout(150)
     void junkNeverKillsTheSecondaryNorMakesItFailOver() throws Exception {
-        long seed = System.nanoTime();
+        long seed = TestSeed.of("HostilePeerTest");
         Random random = new Random(seed);
         try (PairLab lab = PairLab.open("hostile")) {
             lab.start("secondary", "receive", "-Xmx128m");

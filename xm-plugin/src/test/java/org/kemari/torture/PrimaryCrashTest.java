@@ -29,7 +29,7 @@ class PrimaryCrashTest {
     @Test
     @Timeout(90)
     void sigkillAtARandomMoment() throws Exception {
-        long seed = System.nanoTime();
+        long seed = TestSeed.of("PrimaryCrashTest.sigkillAtARandomMoment");
         Duration delay = Duration.ofMillis(50 + new Random(seed).nextInt(1500));
 
         KillRound.Result r = KillRound.killAfter(delay);
