@@ -73,7 +73,7 @@ public final class KillRound {
                 return true;
             }
             // a secondary holding a replica has failed over by then
-            if (System.nanoTime() - diedAt > lab.pair().liveness().takeover().toNanos() && s.isPresent()
+            if (System.nanoTime() - diedAt > lab.pair().liveness().takeoverAfterKill().toNanos() && s.isPresent()
                     && s.get().phase().equals("receiving") && s.get().epoch() == 0) {
                 return false;
             }
@@ -132,7 +132,7 @@ public final class KillRound {
         List<String> problems = new ArrayList<>();
         // long enough for a wrong takeover to show, counted from now: the secondary may have
         // noticed the death late
-        long deadline = System.nanoTime() + lab.pair().liveness().takeover().toNanos();
+        long deadline = System.nanoTime() + lab.pair().liveness().takeoverAfterKill().toNanos();
         while (System.nanoTime() - deadline < 0) {
             String phase = lab.phase("secondary");
             if (phase.equals("failed-over") || phase.equals("taking-over")) {
