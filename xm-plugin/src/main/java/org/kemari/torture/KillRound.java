@@ -15,7 +15,12 @@ import org.kemari.cli.PairState;
  * continued, and the checker found no acknowledged write missing, no gap, no divergence.
  */
 public final class KillRound {
-    static final Duration STEP = Duration.ofSeconds(30);
+    /**
+     * The most one step of a round may take (a daemon up, a phase reached, output seen): only a
+     * failing round waits that long. 30 s was too short at a load average of 12-16 on two cores,
+     * where a primary took longer than that to start, synchronise and reach its tenth epoch.
+     */
+    static final Duration STEP = Duration.ofSeconds(120);
     private static final Duration AFTER_FAILOVER_OUTPUT = Duration.ofMillis(300);
 
     /**

@@ -38,7 +38,7 @@ class HostilePeerTest {
     private static final RecordType[] TYPES = RecordType.values();
 
     @Test
-    @Timeout(150)
+    @Timeout(600)
     void junkNeverKillsTheSecondaryNorMakesItFailOver() throws Exception {
         long seed = TestSeed.of("HostilePeerTest");
         Random random = new Random(seed);

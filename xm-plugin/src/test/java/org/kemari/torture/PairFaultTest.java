@@ -21,7 +21,7 @@ class PairFaultTest {
     private static final int SLOW_DIRECT_MIB = 160;
 
     @Test
-    @Timeout(120)
+    @Timeout(600)
     void aPartitionNeverYieldsTwoActiveCopies() throws Exception {
         try (PairLab lab = PairLab.proxied("partition")) {
             protectedPair(lab);
@@ -50,7 +50,7 @@ class PairFaultTest {
     }
 
     @Test
-    @Timeout(120)
+    @Timeout(600)
     void losingTheSecondaryDegradesThenANewOneReprotects() throws Exception {
         try (PairLab lab = PairLab.open("secondary-loss")) {
             protectedPair(lab);
@@ -70,7 +70,7 @@ class PairFaultTest {
     }
 
     @Test
-    @Timeout(120)
+    @Timeout(600)
     void witnessStorageOutageHoldsOutputAndLosesNothing() throws Exception {
         try (PairLab lab = PairLab.open("witness-outage")) {
             protectedPair(lab);
@@ -103,7 +103,7 @@ class PairFaultTest {
     }
 
     @Test
-    @Timeout(120)
+    @Timeout(600)
     void aSlowSecondaryThrottlesThePrimaryWithinBoundedMemory() throws Exception {
         try (PairLab lab = PairLab.proxied("slow-secondary")) {
             // memory for max-in-flight (4) epochs of the 16 MiB guest plus the delta cache, and
