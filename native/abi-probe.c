@@ -30,15 +30,12 @@
 #include <xen/memory.h>
 #include <xen/hvm/ioreq.h>
 #include <xen/io/xs_wire.h>
+#include "probe.h"
 
 /* libxenctrl 4.17 exports this (VERS_4.17.0) but declares it only in its private xc_private.h;
  * the prototype below is that header's, so the check is of the binding against it */
 int xc_get_pfn_type_batch(xc_interface *xch, uint32_t dom, unsigned int num, xen_pfn_t *arr);
 
-#define STRUCT(T, name) printf("struct %s size %zu align %zu\n", name, sizeof(T), _Alignof(T))
-#define FIELD(T, name, f) printf("field %s.%s %zu size %zu\n", name, #f, offsetof(T, f), sizeof(((T *)0)->f))
-#define CONST(c) printf("const %s %lld\n", #c, (long long)(c))
-#define CONST_AS(name, v) printf("const %s %lld\n", name, (long long)(v))
 
 /*
  * The kind JNA must pass a C type as. Everything that is not a listed integer type is a pointer

@@ -15,13 +15,18 @@
 #   KEMARI_TB_GUEST       the guest of cases without @GUEST: pvh (default) | hvm | hvm-nopv
 #   KEMARI_TB_RATE        pages per second the guest dirties (default 200: ~0.8 MiB/s, which the
 #                         emulated dom0 replicates at ~1.8 epochs/s; at 1000 it managed 0.16/s)
-# Exit: 0 every case PASS or PENDING; 1 a case FAILed (ours); 3 an emulator fault persisted
-# (twice, or no time left to retry: nothing verified, but not a failure of ours); 2 setup error.
+#   CI / KEMARI_TB_STRICT CI=true (as CI services set it) or KEMARI_TB_STRICT=1: a PENDING case
+#                         (a prerequisite missing, nothing checked) fails the stage
+# Exit: 0 every case PASS (or PENDING outside CI, reported as NOT verified); 1 a case FAILed
+# (ours), or was PENDING in CI; 3 an emulator fault persisted (twice, or no time left to retry:
+# nothing verified, but not a failure of ours); 2 setup error.
 # Results: native/testbed/target/ci-<time>/ (summary.txt, run-<guest>/, retry-<case>-<guest>/).
 set -uo pipefail
 TB_HOME=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib/host.sh
 . "$TB_HOME/lib/host.sh"
+# shellcheck source=lib/classify.sh
+. "$TB_HOME/lib/classify.sh"
 
 BUDGET=${KEMARI_TB_BUDGET:-1260}
 CASE_LIMIT=${KEMARI_TB_CASE_LIMIT:-600}
@@ -91,18 +96,27 @@ for p in "$OUT"/*/qemu.pid; do
     && { echo "testbed: QEMU $(cat "$p") of $p still running after its run: killing it"; kill -KILL "$(cat "$p")"; }
 done
 
-rc=0
+rc=0 pending=""
 {
   echo "== real-Xen testbed: $(( $(date +%s) - start ))s of a ${BUDGET}s budget, results in $OUT"
   for c in $CASES; do
     v=${verdict[$c]:-NOT_RUN}
     printf '%-22s %-15s attempts=%s  %s\n' "$c" "$v" "${attempts[$c]:-0}" "${reason[$c]:-testbed.sh produced no verdict, see $OUT}"
-    case $v in
-      PASS|PENDING) ;;
-      EMULATOR_FAULT) [ $rc = 0 ] && rc=3;;
-      *) rc=1;;
+    [ "$v" = PENDING ] && pending="$pending $c"
+    case $(tb_stage_rc "$v") in
+      3) [ $rc = 0 ] && rc=3;;
+      1) rc=1;;
     esac
   done
+  for c in $pending; do
+    if tb_strict; then
+      echo "FAIL: $c was NOT verified, a prerequisite was missing: ${reason[$c]} (PENDING fails the stage in CI)"
+    else
+      echo "NOT VERIFIED: $c checked nothing, a prerequisite was missing: ${reason[$c]}"
+    fi
+  done
+  [ -n "$pending" ] && ! tb_strict \
+    && echo "!! ${pending# } NOT verified: this run proves nothing about them (with CI=true or KEMARI_TB_STRICT=1 it fails)"
 } > "$OUT/summary.txt"
 cat "$OUT/summary.txt"
 exit $rc

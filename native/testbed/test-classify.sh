@@ -1,7 +1,7 @@
 #!/bin/bash
 # test-classify.sh - checks lib/classify.sh on synthetic run directories (no VM, < 1 s): each
-# kind of outcome must get its verdict, and a case's own output must never count as evidence
-# of an emulator fault. ci.sh runs it before booting anything.
+# kind of outcome must get its verdict, a case's own output must never count as evidence of an
+# emulator fault, and in CI a PENDING case must fail the stage. ci.sh runs it before booting anything.
 set -uo pipefail
 TB_HOME=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib/classify.sh
@@ -44,6 +44,23 @@ expect FAIL "$(run lost-no-evidence 97 'CASE GUEST-LOST: g1 gone')"
 expect FAIL "$(run case-timeout 124 '')"
 expect FAIL "$(run hard-limit none '' console.log 'KTB: case c start')" 124
 expect PASS "$(run pass-despite-fault 0 'CASE PASS: fine' out/xen-dmesg.txt '(XEN) d1v0 Triple fault')"
+
+# expect_rc WANT VERDICT [VAR=VALUE...]: the stage status ci.sh derives from VERDICT in that environment
+expect_rc() {
+  local want=$1 v=$2 got; shift 2
+  got=$(env -u CI -u KEMARI_TB_STRICT "$@" bash -c '. "$1"; tb_stage_rc "$2"' - "$TB_HOME/lib/classify.sh" "$v")
+  if [ "$got" = "$want" ]; then echo "ok   $v ${*:-(no CI)}: rc $got"
+  else echo "FAIL $v ${*:-(no CI)}: expected rc $want, got '$got'"; failures=$((failures + 1)); fi
+}
+
+expect_rc 0 PENDING
+expect_rc 1 PENDING CI=true
+expect_rc 1 PENDING KEMARI_TB_STRICT=1
+expect_rc 0 PENDING CI=false KEMARI_TB_STRICT=0
+expect_rc 0 PASS CI=true
+expect_rc 3 EMULATOR_FAULT CI=true
+expect_rc 1 FAIL
+expect_rc 1 NOT_RUN
 
 [ $failures = 0 ] && echo "classification: all verdicts as expected" || echo "classification: $failures wrong verdict(s)"
 [ $failures = 0 ]

@@ -66,3 +66,18 @@ tb_classify() {
   esac
   printf 'FAIL\t%s\n' "$why"
 }
+
+# Whether a PENDING verdict fails the stage. PENDING means a prerequisite was missing and the
+# case checked nothing: in CI (CI=true, as CI services set it) or when asked (KEMARI_TB_STRICT=1)
+# that must not pass for green.
+tb_strict() { [ "${CI:-}" = true ] || [ "${KEMARI_TB_STRICT:-0}" = 1 ]; }
+
+# tb_stage_rc VERDICT: what one case's verdict makes of ci.sh's exit status (0, 1 or 3).
+tb_stage_rc() {
+  case $1 in
+    PASS) echo 0;;
+    PENDING) if tb_strict; then echo 1; else echo 0; fi;;
+    EMULATOR_FAULT) echo 3;;
+    *) echo 1;;
+  esac
+}

@@ -109,17 +109,40 @@ tb_images() {
   mv "$tmp" "$TB_IMG"
 }
 
-# Sets TB_JAVA_CP (empty, with TB_JAVA_WHY, when the xen-bridge jar is not built): the
-# testbed's Java helpers compiled against the built xen-bridge jar, plus that jar and JNA.
+# tb_mvn LOG ARGS...: runs Maven on the repository, offline first (what it needs is normally in
+# the local repository from the build), then online; output to LOG.
+tb_mvn() {
+  local log=$1; shift
+  { mvn -o -B -q -f "$TB_REPO/pom.xml" "$@" || mvn -B -q -f "$TB_REPO/pom.xml" "$@"; } > "$log" 2>&1
+}
+
+# Prints the path of the JNA jar the build uses: from the local Maven repository, else copied by
+# Maven into $TB_CACHE/jna (a build that ran elsewhere, or a custom local repository, leaves the
+# default path empty). Fails when Maven cannot obtain it either.
+tb_jna_jar() {
+  local v jar
+  v=$(sed -n 's:.*<jna.version>\(.*\)</jna.version>.*:\1:p' "$TB_REPO/pom.xml")
+  [ -n "$v" ] || return 1
+  for jar in "${MAVEN_REPO:-$HOME/.m2/repository}/net/java/dev/jna/jna/$v/jna-$v.jar" "$TB_CACHE/jna/jna-$v.jar"; do
+    [ -f "$jar" ] && { echo "$jar"; return 0; }
+  done
+  mkdir -p "$TB_CACHE/jna"
+  tb_mvn "$TB_CACHE/jna.log" -N dependency:copy "-Dartifact=net.java.dev.jna:jna:$v" \
+      "-DoutputDirectory=$TB_CACHE/jna" || return 1
+  [ -f "$TB_CACHE/jna/jna-$v.jar" ] && echo "$TB_CACHE/jna/jna-$v.jar"
+}
+
+# Sets TB_JAVA_CP (empty, with TB_JAVA_WHY, when the xen-bridge jar is not built or JNA cannot
+# be had): the testbed's Java helpers compiled against the built xen-bridge jar, plus that jar
+# and JNA.
 tb_java() {
   TB_JAVA_CP="" TB_JAVA_WHY=""
-  local version jar jna_version jna key out
+  local version jar jna key out
   version=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$TB_REPO/pom.xml" | head -1)
   jar=$TB_REPO/xen-bridge/target/xen-bridge-$version.jar
-  jna_version=$(sed -n 's:.*<jna.version>\(.*\)</jna.version>.*:\1:p' "$TB_REPO/pom.xml")
-  jna=${MAVEN_REPO:-$HOME/.m2/repository}/net/java/dev/jna/jna/$jna_version/jna-$jna_version.jar
   [ -f "$jar" ] || { TB_JAVA_WHY="$jar not built (mvn -B package -pl xen-bridge)"; return 0; }
-  [ -f "$jna" ] || { TB_JAVA_WHY="$jna missing (mvn -B dependency:resolve -pl xen-bridge)"; return 0; }
+  jna=$(tb_jna_jar) \
+    || { TB_JAVA_WHY="no JNA jar: not in the local Maven repository and Maven could not copy it, see $TB_CACHE/jna.log"; return 0; }
   # the TCK launcher (java/.../tck) needs JUnit: tb_tck compiles it against the test classpath
   local sources; sources=$(find "$TB_HOME/java" -name "*.java" -not -path "*/tck/*" | sort)
   [ -n "$sources" ] || { TB_JAVA_WHY="no Java sources under $TB_HOME/java"; return 0; }
@@ -149,10 +172,8 @@ tb_tck() {
   deps=$TB_CACHE/tck/classpath-$key
   if [ ! -s "$deps" ]; then
     rm -rf "$TB_CACHE/tck"; mkdir -p "$TB_CACHE/tck"
-    local mvn_args=(-B -q -f "$TB_REPO/pom.xml" dependency:build-classpath -pl xen-bridge
-                    -Dmdep.includeScope=test "-Dmdep.outputFile=$deps.tmp")
-    # offline first: the dependencies are normally in the local repository from the build
-    { mvn -o "${mvn_args[@]}" || mvn "${mvn_args[@]}"; } > "$TB_CACHE/tck-classpath.log" 2>&1 && mv "$deps.tmp" "$deps" \
+    tb_mvn "$TB_CACHE/tck-classpath.log" dependency:build-classpath -pl xen-bridge \
+        -Dmdep.includeScope=test "-Dmdep.outputFile=$deps.tmp" && mv "$deps.tmp" "$deps" \
       || { TB_TCK_WHY="mvn dependency:build-classpath -pl xen-bridge failed, see $TB_CACHE/tck-classpath.log"; return 0; }
   fi
   local cp=$xb/target/test-classes:$xb/target/classes:$(cat "$deps")

@@ -32,7 +32,7 @@ public final class Demo {
 
     /** Runs the demo; true when the checker's verdict is PASS. */
     public boolean run() {
-        try (PairLab lab = PairLab.open("demo")) {
+        try (PairLab lab = PairLab.open("demo", DemoPair.Liveness.DEMO)) {
             DemoPair pair = lab.pair();
             CheckerServer checker = lab.checker();
             out.println("kemari demo: work dir " + lab.dir());

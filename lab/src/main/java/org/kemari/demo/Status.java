@@ -11,7 +11,8 @@ import org.kemari.pair.StateDir;
 /**
  * The demo's live line: both daemons' phases and epochs as they publish them, epochs per second
  * on the primary, and what the checker outside has been told. Redrawn in place on a terminal;
- * one line a second otherwise, so a log stays readable.
+ * one line a second otherwise, so a log stays readable. A daemon whose process is gone is shown
+ * dead: a SIGKILLed primary cannot take back the "protected" it published last.
  */
 final class Status {
     private final PrintStream out;
@@ -59,7 +60,7 @@ final class Status {
         Optional<PairState> s = secondary.read(DemoPair.NAME);
         long now = System.nanoTime();
         String rate = "";
-        if (p.isPresent()) {
+        if (p.isPresent() && StateDir.alive(p.get())) {
             long e = p.get().epoch();
             if (lastEpoch >= 0 && now > lastAt && e >= lastEpoch) {
                 rate = String.format(" %.0f epochs/s", (e - lastEpoch) * 1e9 / (now - lastAt));
@@ -67,8 +68,12 @@ final class Status {
             lastEpoch = e;
             lastAt = now;
         }
-        return "primary: " + p.map(st -> st.phase() + " epoch " + st.epoch()).orElse("-") + rate
-                + " | secondary: " + s.map(st -> st.phase() + " epoch " + st.epoch()).orElse("-")
+        return "primary: " + describe(p) + rate + " | secondary: " + describe(s)
                 + " | checker: " + checker.ledger().acknowledged() + " writes acknowledged";
+    }
+
+    static String describe(Optional<PairState> state) {
+        return state.map(st -> StateDir.alive(st) ? st.phase() + " epoch " + st.epoch()
+                : "DEAD (pid " + st.pid() + " gone, last said " + st.phase() + " epoch " + st.epoch() + ")").orElse("-");
     }
 }

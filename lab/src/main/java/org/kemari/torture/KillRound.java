@@ -16,10 +16,13 @@ import org.kemari.pair.PairState;
  * continued, and the checker found no acknowledged write missing, no gap, no divergence.
  */
 public final class KillRound {
-    static final Duration STEP = Duration.ofSeconds(30);
+    /**
+     * The most one step of a round may take (a daemon up, a phase reached, output seen): only a
+     * failing round waits that long. 30 s was too short at a load average of 12-16 on two cores,
+     * where a primary took longer than that to start, synchronise and reach its tenth epoch.
+     */
+    static final Duration STEP = Duration.ofSeconds(120);
     private static final Duration AFTER_FAILOVER_OUTPUT = Duration.ofMillis(300);
-    /** Several heartbeat timeouts and lease durations: a secondary with a replica is taking over by then. */
-    private static final Duration NO_REPLICA_GRACE = Duration.ofSeconds(2);
 
     /**
      * @param failoverMillis from the primary's death to the replica's first output; NaN if the pair was not protected
@@ -75,7 +78,8 @@ public final class KillRound {
             if (s.isPresent() && s.get().phase() == PairPhase.FAILED_OVER) {
                 return true;
             }
-            if (System.nanoTime() - diedAt > NO_REPLICA_GRACE.toNanos() && s.isPresent()
+            // a secondary holding a replica has failed over by then
+            if (System.nanoTime() - diedAt > lab.pair().liveness().takeoverAfterKill().toNanos() && s.isPresent()
                     && s.get().phase() == PairPhase.RECEIVING && s.get().epoch() == 0) {
                 return false;
             }
@@ -132,7 +136,9 @@ public final class KillRound {
      */
     private static Result afterUnprotectedDeath(PairLab lab, String fault) throws IOException, InterruptedException {
         List<String> problems = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofMillis(500).toNanos();
+        // long enough for a wrong takeover to show, counted from now: the secondary may have
+        // noticed the death late
+        long deadline = System.nanoTime() + lab.pair().liveness().takeoverAfterKill().toNanos();
         while (System.nanoTime() - deadline < 0) {
             String phase = lab.phase("secondary");
             if (phase.equals("failed-over") || phase.equals("taking-over")) {

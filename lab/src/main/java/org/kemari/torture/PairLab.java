@@ -40,7 +40,7 @@ public final class PairLab implements AutoCloseable {
     private final Thread reaper = new Thread(this::killAll, "kemari-lab-cleanup");
     private boolean discard;
 
-    private PairLab(String label, boolean proxied) throws IOException {
+    private PairLab(String label, boolean proxied, DemoPair.Liveness liveness) throws IOException {
         this.label = label;
         this.dir = Files.createTempDirectory("kemari-" + label + "-");
         Runtime.getRuntime().addShutdownHook(reaper);
@@ -50,7 +50,7 @@ public final class PairLab implements AutoCloseable {
             int secondaryPort = freePort();
             this.proxy = proxied ? new LinkProxy(secondaryPort) : null;
             this.pair = DemoPair.write(dir, freePort(), secondaryPort,
-                    proxied ? proxy.port() : secondaryPort, checker.address());
+                    proxied ? proxy.port() : secondaryPort, checker.address(), liveness);
             ok = true;
         } finally {
             if (!ok) {
@@ -59,14 +59,18 @@ public final class PairLab implements AutoCloseable {
         }
     }
 
-    /** A lab whose primary reaches the secondary directly. */
+    /** A lab whose primary reaches the secondary directly, with fault-injection timing. */
     public static PairLab open(String label) throws IOException {
-        return new PairLab(label, false);
+        return open(label, DemoPair.Liveness.TOLERANT);
+    }
+
+    public static PairLab open(String label, DemoPair.Liveness liveness) throws IOException {
+        return new PairLab(label, false, liveness);
     }
 
     /** A lab whose primary reaches the secondary through a {@link LinkProxy}. */
     public static PairLab proxied(String label) throws IOException {
-        return new PairLab(label, true);
+        return new PairLab(label, true, DemoPair.Liveness.TOLERANT);
     }
 
     public DemoPair pair() {

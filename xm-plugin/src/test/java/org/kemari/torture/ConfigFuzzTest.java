@@ -38,7 +38,7 @@ class ConfigFuzzTest {
     @Test
     @Timeout(60)
     void everyMutationIsAcceptedOrRefusedInOneLine() throws Exception {
-        long seed = System.nanoTime();
+        long seed = TestSeed.of("ConfigFuzzTest");
         Random random = new Random(seed);
         List<String> base = Files.readAllLines(DemoPair.write(dir, 7001, 7002,
                 new InetSocketAddress("127.0.0.1", 7003)).config());

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class PrimaryCrashTest {
     @ParameterizedTest
     @EnumSource(PrimaryCrashPoint.class)
-    @Timeout(90)
+    @Timeout(600)
     void crashAtEveryPoint(PrimaryCrashPoint point) throws Exception {
         KillRound.Result r = KillRound.crashAt(point, point.defaultVisit());
 
@@ -27,9 +27,9 @@ class PrimaryCrashTest {
     }
 
     @Test
-    @Timeout(90)
+    @Timeout(600)
     void sigkillAtARandomMoment() throws Exception {
-        long seed = System.nanoTime();
+        long seed = TestSeed.of("PrimaryCrashTest.sigkillAtARandomMoment");
         Duration delay = Duration.ofMillis(50 + new Random(seed).nextInt(1500));
 
         KillRound.Result r = KillRound.killAfter(delay);

@@ -1,5 +1,6 @@
 package org.kemari.ft.receive;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
@@ -29,7 +30,9 @@ import org.kemari.xen.DomainType;
 /**
  * The hex example in docs/ft-transaction.md §7 is exactly what this implementation writes for
  * that stream, and the receiver's state machine accepts and commits it: the spec cannot drift
- * from the code unnoticed.
+ * from the code unnoticed. Its CRCs are also recomputed by a CRC-32C written here from the
+ * definition, so a bug shared by writer and reader (both use java.util.zip.CRC32C the same way)
+ * cannot make the example self-consistent but wrong.
  */
 class SpecExampleTest {
     private static final Path SPEC = Path.of("..", "docs", "ft-transaction.md");
@@ -103,6 +106,69 @@ class SpecExampleTest {
     void theSpecExampleIsWhatTheCodeWrites() throws IOException {
         byte[] expected = exampleStream();
         assertThat(specBytes()).as("hex example of %s; the code writes:%n%s", SPEC, dump(expected)).isEqualTo(expected);
+    }
+
+    /**
+     * CRC-32C bit by bit from its definition (§1: reflected polynomial 0x82F63B78, init and final
+     * xor 0xFFFFFFFF): no table, nothing shared with java.util.zip.CRC32C.
+     */
+    static int referenceCrc32c(byte[] bytes, int from, int to) {
+        int crc = 0xFFFFFFFF;
+        for (int i = from; i < to; i++) {
+            crc ^= bytes[i] & 0xFF;
+            for (int bit = 0; bit < 8; bit++) {
+                crc = (crc >>> 1) ^ (0x82F63B78 & -(crc & 1));
+            }
+        }
+        return ~crc;
+    }
+
+    @Test
+    void theReferenceCrcGivesTheStandardCheckValue() {
+        assertThat(referenceCrc32c("123456789".getBytes(US_ASCII), 0, 9)).isEqualTo(0xE3069283);
+    }
+
+    /**
+     * Walks the example by the spec's own layout (§3 header, §4 records, §5.2 digest), not by the
+     * project's reader, and checks every CRC field and the epoch digest against the reference.
+     */
+    @Test
+    void everyCrcInTheSpecExampleIsTheReferenceCrc32c() throws IOException {
+        byte[] spec = specBytes();
+        ByteBuffer b = ByteBuffer.wrap(spec).order(ByteOrder.LITTLE_ENDIAN);
+        List<String> wrong = new ArrayList<>();
+        List<String> checked = new ArrayList<>();
+        checkCrc(b, 0, 48, "header", checked, wrong);
+        ByteArrayOutputStream epochCrcs = new ByteArrayOutputStream();
+        int at = 56;
+        while (at < spec.length) {
+            int type = b.getInt(at);
+            int crcAt = at + 8 + (b.getInt(at + 4) + 7 & ~7);
+            checkCrc(b, at, crcAt, String.format("record type %d at 0x%04x", type, at), checked, wrong);
+            if (type == 8) {
+                int digest = b.getInt(at + 8 + 12);
+                int reference = referenceCrc32c(epochCrcs.toByteArray(), 0, epochCrcs.size());
+                checked.add("EPOCH_COMMIT digest");
+                if (digest != reference) {
+                    wrong.add(String.format("EPOCH_COMMIT digest %08x, reference %08x", digest, reference));
+                }
+            } else if (type == 1 || epochCrcs.size() > 0) {
+                epochCrcs.write(spec, crcAt, 4);
+            }
+            at = crcAt + 8;
+        }
+        assertThat(wrong).as("CRC fields of the hex example in %s", SPEC).isEmpty();
+        assertThat(at).as("the records end where the example does").isEqualTo(spec.length);
+        assertThat(checked).as("header, six records and the epoch digest").hasSize(8);
+    }
+
+    /** The u32 CRC at {@code to} must be the reference CRC of bytes {@code from..to}. */
+    private static void checkCrc(ByteBuffer b, int from, int to, String what, List<String> checked, List<String> wrong) {
+        int reference = referenceCrc32c(b.array(), from, to);
+        checked.add(what);
+        if (b.getInt(to) != reference) {
+            wrong.add(String.format("%s: crc %08x at 0x%04x, reference %08x", what, b.getInt(to), to, reference));
+        }
     }
 
     @Test

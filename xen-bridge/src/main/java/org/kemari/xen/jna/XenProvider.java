@@ -3,6 +3,7 @@ package org.kemari.xen.jna;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Predicate;
 
 import org.kemari.xen.Hypervisor;
 import org.kemari.xen.HypervisorProvider;
@@ -18,6 +19,7 @@ public final class XenProvider implements HypervisorProvider {
 
     private final Path privcmd;
     private final List<String> sonames;
+    private final Predicate<Path> readableAndWritable;
 
     public XenProvider() {
         this(PRIVCMD, XenLibraries.SONAMES);
@@ -25,8 +27,17 @@ public final class XenProvider implements HypervisorProvider {
 
     /** For tests: another privcmd path and library list. */
     XenProvider(Path privcmd, List<String> sonames) {
+        this(privcmd, sonames, p -> Files.isReadable(p) && Files.isWritable(p));
+    }
+
+    /**
+     * For tests: also how access to privcmd is judged. Root passes access(2) whatever a file's
+     * mode, and CI runs as root, so only a stand-in shows the refusal a non-root user gets.
+     */
+    XenProvider(Path privcmd, List<String> sonames, Predicate<Path> readableAndWritable) {
         this.privcmd = privcmd;
         this.sonames = List.copyOf(sonames);
+        this.readableAndWritable = readableAndWritable;
     }
 
     @Override
@@ -40,7 +51,7 @@ public final class XenProvider implements HypervisorProvider {
             return privcmd + " not found: this machine is not a Xen dom0"
                     + " (boot it under Xen with the xen-privcmd module loaded)";
         }
-        if (!Files.isReadable(privcmd) || !Files.isWritable(privcmd)) {
+        if (!readableAndWritable.test(privcmd)) {
             return privcmd + " is not readable and writable by this user: run kemari as root in dom0";
         }
         if (!jnaPresent()) {

@@ -8,16 +8,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The output of native/abi-probe.c, which the build compiles against the installed Xen headers
- * and runs (see {@link TestNatives}).
+ * The output of a header probe (native/abi-probe.c, native/ring-probe.c; format in
+ * native/probe.h), which the build compiles against the installed Xen headers and runs (see
+ * {@link TestNatives}).
  *
  * @param fields offsets by "struct.field", and sizes by "struct.field size"
  */
-record AbiProbe(Map<String, long[]> structs, Map<String, Long> fields, Map<String, Long> consts,
+public record AbiProbe(Map<String, long[]> structs, Map<String, Long> fields, Map<String, Long> consts,
                 Map<String, String> funcs) {
 
-    static AbiProbe load() {
-        Path out = TestNatives.require("abi-probe.txt", "abi-probe", "Xen ABI checks");
+    /**
+     * The output of native/{@code probe}.c; a probe that was not built fails the caller with the
+     * build's reason. {@code what} names the checks that need it.
+     */
+    public static AbiProbe load(String probe, String what) {
+        Path out = TestNatives.require(probe + ".txt", probe, what);
         try {
             return parse(Files.readAllLines(out));
         } catch (IOException e) {
@@ -25,7 +30,7 @@ record AbiProbe(Map<String, long[]> structs, Map<String, Long> fields, Map<Strin
         }
     }
 
-    static AbiProbe parse(List<String> lines) {
+    public static AbiProbe parse(List<String> lines) {
         Map<String, long[]> structs = new LinkedHashMap<>();
         Map<String, Long> fields = new LinkedHashMap<>();
         Map<String, Long> consts = new LinkedHashMap<>();

@@ -32,7 +32,7 @@ class AbiProbeTest {
 
     @BeforeAll
     static void loadProbe() {
-        probe = AbiProbe.load();
+        probe = AbiProbe.load("abi-probe", "Xen ABI checks");
     }
 
     @Test

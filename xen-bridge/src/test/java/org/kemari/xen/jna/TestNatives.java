@@ -10,14 +10,14 @@ import java.nio.file.Path;
  * What native/build-for-tests.sh built against the installed Xen headers. A missing piece is a
  * failure with the build's reason, not a skip, unless the build ran with -Dkemari.abi.skip=true.
  */
-final class TestNatives {
+public final class TestNatives {
     private TestNatives() {
     }
 
     /** {@code file} in the native build directory; {@code what} names the checks that need it. */
-    static Path require(String file, String errName, String what) {
+    public static Path require(String file, String errName, String what) {
         assumeFalse(Boolean.getBoolean("kemari.abi.skip"),
-                what + " skipped by -Dkemari.abi.skip=true: the JNA bindings are NOT verified against Xen's headers");
+                what + " skipped by -Dkemari.abi.skip=true: NOT verified against Xen's headers");
         Path dir = Path.of(System.getProperty("kemari.native.dir", "target/native"));
         Path built = dir.resolve(file);
         if (Files.exists(built)) {

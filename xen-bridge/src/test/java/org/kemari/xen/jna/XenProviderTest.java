@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -62,10 +63,17 @@ class XenProviderTest {
     @Test
     void anUnwritablePrivcmdSaysToRunAsRoot(@TempDir Path dir) throws IOException {
         Path privcmd = Files.createFile(dir.resolve("privcmd"));
-        assumeFalse(!privcmd.toFile().setWritable(false) || Files.isWritable(privcmd), "running as root");
+        List<Path> asked = new ArrayList<>();
+        XenProvider xen = new XenProvider(privcmd, XenLibraries.SONAMES, p -> {
+            asked.add(p);
+            return false;
+        });
 
-        assertThat(new XenProvider(privcmd, XenLibraries.SONAMES).unavailableReason())
+        assertThat(xen.unavailableReason())
                 .isEqualTo(privcmd + " is not readable and writable by this user: run kemari as root in dom0");
+        assertThat(asked).as("the access check is of the device itself").containsExactly(privcmd);
+        assertThatThrownBy(xen::open).isInstanceOf(XenException.class)
+                .hasMessage("xen backend: " + privcmd + " is not readable and writable by this user: run kemari as root in dom0");
     }
 
     @Test
