@@ -1,35 +1,48 @@
 package org.kemari.arch;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.domain.PackageMatcher;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.importer.Location;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 
 /**
- * The import rules of docs/architecture.md, read from every module's main source tree (its
- * {@code import} lines and fully qualified names in code): which module may name which, the
- * simulator only in xen-sim and the lab, JNA only in xen-bridge's backend, and no package cycle.
- * Plain source scanning rather than ArchUnit: the build runs offline from a shared local Maven
- * repository that does not hold ArchUnit. Maven's enforcer (parent pom) keeps the same rules at
- * the dependency level.
+ * The architecture rules of docs/architecture.md, checked with ArchUnit on the compiled main
+ * classes of every module (xm-plugin's test classpath holds them all; lab brings xen-sim): which
+ * module may depend on which ({@link #MAY_USE}), the simulator only in xen-sim and the lab, JNA
+ * only in xen-bridge's {@code org.kemari.xen.jna} packages, no package cycle, and no two modules
+ * with public top-level types of the same simple name. Modules are told apart by package
+ * ({@link #PACKAGES}); a class in a package no module claims fails the module rule, and a
+ * module's source tree holding a package claimed by another module fails
+ * {@link #thePackageMapMatchesTheSourceTrees}. Maven's enforcer (parent pom) keeps the JNA and
+ * simulator rules at the dependency level too.
  */
+@AnalyzeClasses(packages = "org.kemari", importOptions = {ImportOption.DoNotIncludeTests.class, ArchitectureTest.MainClassesOfThisBuild.class})
 class ArchitectureTest {
-    /** Every module with main code, and the modules its main code may name (besides itself). */
+    /** Every module with main code, and the modules its main code may use (besides itself). */
     static final Map<String, Set<String>> MAY_USE = Map.of(
             "xen-bridge", Set.of(),
             "ringsync", Set.of("xen-bridge"),
@@ -40,12 +53,91 @@ class ArchitectureTest {
             "lab", Set.of("xen-bridge", "ringsync", "evtchn-tap", "ft-transaction", "engine", "xen-sim"),
             "xm-plugin", Set.of("xen-bridge", "ringsync", "evtchn-tap", "ft-transaction", "engine", "lab"));
 
-    private static final Pattern PACKAGE = Pattern.compile("^package\\s+([\\w.]+);", Pattern.MULTILINE);
-    private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?([\\w.]+?)\\.[A-Z][\\w.*]*;", Pattern.MULTILINE);
-    private static final Pattern QUALIFIED = Pattern.compile("\\b((?:org\\.kemari|com\\.sun\\.jna)(?:\\.[a-z]\\w*)*)\\.[A-Z]");
+    /**
+     * The packages of each module's src/main/java (ArchUnit package identifiers). xen-bridge has
+     * {@code org.kemari.xen} itself and its JNA backend, xen-sim has {@code org.kemari.xen.sim..}.
+     */
+    static final Map<String, List<String>> PACKAGES = new LinkedHashMap<>();
 
-    /** One source file: its module, package and the packages it names. */
-    record Source(String module, Path file, String pkg, Set<String> uses) {
+    static {
+        PACKAGES.put("xen-bridge", List.of("org.kemari.xen", "org.kemari.xen.jna.."));
+        PACKAGES.put("ringsync", List.of("org.kemari.ring.."));
+        PACKAGES.put("xen-sim", List.of("org.kemari.xen.sim.."));
+        PACKAGES.put("evtchn-tap", List.of("org.kemari.tap.."));
+        PACKAGES.put("ft-transaction", List.of("org.kemari.ft.."));
+        PACKAGES.put("engine", List.of("org.kemari.config..", "org.kemari.dm..", "org.kemari.json..", "org.kemari.pair.."));
+        PACKAGES.put("lab", List.of("org.kemari.bench..", "org.kemari.check..", "org.kemari.demo..", "org.kemari.torture.."));
+        PACKAGES.put("xm-plugin", List.of("org.kemari.cli.."));
+    }
+
+    /**
+     * Main classes built in this checkout: a module's target/classes or, once the reactor has
+     * packaged it (mvn verify), its target jar. Not the test-jar, and not the installed jars of the
+     * local repository, which may be stale (run with {@code -am}).
+     */
+    static final class MainClassesOfThisBuild implements ImportOption {
+        private static final Pattern MAIN = Pattern.compile(".*/target/(classes/|[^/]+(?<!-tests)\\.jar!/).*");
+
+        @Override
+        public boolean includes(Location location) {
+            return location.matches(MAIN);
+        }
+    }
+
+    /** The module owning a package, or null. */
+    static String moduleOf(String pkg) {
+        List<String> owners = PACKAGES.entrySet().stream()
+                .filter(e -> e.getValue().stream().anyMatch(id -> PackageMatcher.of(id).matches(pkg)))
+                .map(Map.Entry::getKey).toList();
+        return owners.size() == 1 ? owners.get(0) : null;
+    }
+
+    private static String[] packagesOf(Set<String> modules) {
+        return modules.stream().flatMap(m -> PACKAGES.get(m).stream()).toArray(String[]::new);
+    }
+
+    private static ArchRule moduleRule() {
+        LayeredArchitecture modules = layeredArchitecture().consideringOnlyDependenciesInLayers();
+        for (String module : PACKAGES.keySet()) {
+            modules = modules.layer(module).definedBy(packagesOf(Set.of(module)));
+        }
+        for (String module : PACKAGES.keySet()) {
+            Set<String> may = MAY_USE.get(module);
+            modules = may.isEmpty() ? modules.whereLayer(module).mayNotAccessAnyLayer()
+                    : modules.whereLayer(module).mayOnlyAccessLayers(may.toArray(String[]::new));
+        }
+        return modules.ensureAllClassesAreContainedInArchitecture();
+    }
+
+    @ArchTest
+    static final ArchRule everyModuleUsesOnlyWhatItMay = moduleRule();
+
+    @ArchTest
+    static final ArchRule onlyXenSimAndTheLabNameTheSimulator = noClasses()
+            .that().resideOutsideOfPackages(packagesOf(Set.of("xen-sim", "lab")))
+            .should().dependOnClassesThat().resideInAPackage("org.kemari.xen.sim..")
+            .because("the simulator is a test double and the lab's stage, not for production modules");
+
+    @ArchTest
+    static final ArchRule jnaOnlyInXenBridgesBackend = noClasses()
+            .that().resideOutsideOfPackage("org.kemari.xen.jna..")
+            .should().dependOnClassesThat().resideInAPackage("com.sun.jna..")
+            .because("com.sun.jna is confined to xen-bridge's JNA backend");
+
+    @ArchTest
+    static final ArchRule noPackageCycle = slices().matching("org.kemari.(**)").should().beFreeOfCycles();
+
+    /** Public top-level types whose simple name another module's public top-level type has too. */
+    @ArchTest
+    static void noTwoModulesHavePublicTypesOfTheSameSimpleName(JavaClasses classes) {
+        Map<String, Set<String>> where = new TreeMap<>();
+        for (JavaClass c : classes) {
+            if (c.isTopLevelClass() && c.getModifiers().contains(JavaModifier.PUBLIC)) {
+                where.computeIfAbsent(c.getSimpleName(), k -> new TreeSet<>()).add(moduleOf(c.getPackageName()) + ":" + c.getName());
+            }
+        }
+        where.values().removeIf(types -> types.stream().map(t -> t.substring(0, t.indexOf(':'))).distinct().count() < 2);
+        assertThat(where).isEmpty();
     }
 
     static Path root() {
@@ -56,189 +148,30 @@ class ArchitectureTest {
         return p;
     }
 
-    static List<Source> sources(Path root) {
-        List<Source> all = new ArrayList<>();
-        for (String module : MAY_USE.keySet()) {
+    /**
+     * {@link #PACKAGES} says where each package of every module's src/main/java lives, and every
+     * module's classes were imported (so the rules above saw the whole code base).
+     */
+    @ArchTest
+    static void thePackageMapMatchesTheSourceTrees(JavaClasses classes) {
+        Path root = root();
+        assertThat(root).as("the project root above " + Path.of("").toAbsolutePath()).isNotNull();
+        assertThat(MAY_USE.keySet()).isEqualTo(PACKAGES.keySet());
+        Map<String, String> misplaced = new TreeMap<>();
+        for (String module : PACKAGES.keySet()) {
             Path main = root.resolve(module).resolve("src/main/java");
             try (Stream<Path> files = Files.walk(main)) {
-                files.filter(f -> f.toString().endsWith(".java")).forEach(f -> all.add(parse(module, f, read(f))));
+                files.filter(f -> f.toString().endsWith(".java")).map(f -> main.relativize(f.getParent()).toString().replace('/', '.'))
+                        .distinct().filter(pkg -> !module.equals(moduleOf(pkg)))
+                        .forEach(pkg -> misplaced.put(module + ": " + pkg, String.valueOf(moduleOf(pkg))));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        return all;
-    }
-
-    private static String read(Path f) {
-        try {
-            return Files.readString(f);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static Source parse(String module, Path file, String text) {
-        Matcher pm = PACKAGE.matcher(text);
-        String pkg = pm.find() ? pm.group(1) : "";
-        Set<String> uses = new TreeSet<>();
-        Matcher im = IMPORT.matcher(text);
-        while (im.find()) {
-            uses.add(im.group(1));
-        }
-        for (String line : text.split("\n")) {
-            String t = line.strip();
-            if (t.startsWith("*") || t.startsWith("/*") || t.startsWith("//") || t.startsWith("import ") || t.startsWith("package ")) {
-                continue;
-            }
-            Matcher q = QUALIFIED.matcher(t.replaceAll("\"[^\"]*\"", "\"\""));
-            while (q.find()) {
-                uses.add(q.group(1));
-            }
-        }
-        uses.remove(pkg);
-        return new Source(module, file, pkg, uses);
-    }
-
-    /** Which module owns each package (split packages would show up as the last one seen). */
-    static Map<String, String> owners(List<Source> sources) {
-        Map<String, String> owner = new HashMap<>();
-        sources.forEach(s -> owner.put(s.pkg(), s.module()));
-        return owner;
-    }
-
-    /** Violations of {@link #MAY_USE}, the simulator rule and the JNA rule, one line each. */
-    static List<String> violations(List<Source> sources) {
-        Map<String, String> owner = owners(sources);
-        List<String> problems = new ArrayList<>();
-        for (Source s : sources) {
-            for (String used : s.uses()) {
-                if (used.startsWith("com.sun.jna") && !(s.module().equals("xen-bridge") && s.pkg().startsWith("org.kemari.xen.jna"))) {
-                    problems.add(s.file() + ": " + used + " outside xen-bridge's JNA backend");
-                }
-                if (used.startsWith("org.kemari.xen.sim") && !Set.of("xen-sim", "lab").contains(s.module())) {
-                    problems.add(s.file() + ": production module " + s.module() + " names the simulator (" + used + ")");
-                }
-                String target = owner.get(used);
-                if (target != null && !target.equals(s.module()) && !MAY_USE.get(s.module()).contains(target)) {
-                    problems.add(s.file() + ": " + s.module() + " may not use " + target + " (" + used + ")");
-                }
-            }
-        }
-        return problems;
-    }
-
-    /** Package cycles (strongly connected components of more than one package). */
-    static List<Set<String>> cycles(List<Source> sources) {
-        Map<String, Set<String>> graph = new TreeMap<>();
-        for (Source s : sources) {
-            graph.computeIfAbsent(s.pkg(), k -> new TreeSet<>());
-        }
-        for (Source s : sources) {
-            s.uses().stream().filter(graph::containsKey).forEach(u -> graph.get(s.pkg()).add(u));
-        }
-        return new Tarjan(graph).components().stream().filter(c -> c.size() > 1).toList();
-    }
-
-    @Test
-    void everyModuleUsesOnlyWhatItMay() {
-        List<Source> sources = sources(root());
-        assertThat(sources).hasSizeGreaterThan(100);
-        assertThat(violations(sources)).isEmpty();
-    }
-
-    /** Public top-level types whose simple name another module's public type has too. */
-    static Map<String, Set<String>> sharedSimpleNames(Path root) {
-        Pattern type = Pattern.compile("^public\\s+(?:(?:final|abstract|sealed|non-sealed)\\s+)*(?:class|interface|enum|record|@interface)\\s+(\\w+)",
-                Pattern.MULTILINE);
-        Map<String, Set<String>> where = new TreeMap<>();
-        for (String module : MAY_USE.keySet()) {
-            try (Stream<Path> files = Files.walk(root.resolve(module).resolve("src/main/java"))) {
-                files.filter(f -> f.toString().endsWith(".java")).forEach(f -> {
-                    Matcher m = type.matcher(read(f));
-                    if (m.find()) {
-                        where.computeIfAbsent(m.group(1), k -> new TreeSet<>()).add(module + ":" + f.getFileName());
-                    }
-                });
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        where.values().removeIf(modules -> modules.stream().map(x -> x.substring(0, x.indexOf(':'))).distinct().count() < 2);
-        return where;
-    }
-
-    @Test
-    void noTwoModulesHavePublicTypesOfTheSameSimpleName() {
-        assertThat(sharedSimpleNames(root())).isEmpty();
-    }
-
-    @Test
-    void noPackageCycle() {
-        assertThat(cycles(sources(root()))).isEmpty();
-    }
-
-    @Test
-    void theRulesCatchWhatTheyForbid() {
-        List<Source> bad = List.of(
-                parse("engine", Path.of("A.java"), "package org.kemari.pair;\nimport org.kemari.cli.ExitCode;\n"
-                        + "import org.kemari.xen.sim.SimHost;\nclass A { Object b = new org.kemari.bench.Bench(); }"),
-                parse("xm-plugin", Path.of("B.java"), "package org.kemari.cli;\nimport org.kemari.pair.A;\nclass B {}"),
-                parse("lab", Path.of("C.java"), "package org.kemari.bench;\nclass C {}"),
-                parse("ringsync", Path.of("D.java"), "package org.kemari.ring;\nimport com.sun.jna.Pointer;\nclass D {}"));
-        assertThat(violations(bad)).hasSize(4)
-                .anyMatch(v -> v.contains("engine may not use xm-plugin"))
-                .anyMatch(v -> v.contains("engine may not use lab"))
-                .anyMatch(v -> v.contains("names the simulator"))
-                .anyMatch(v -> v.contains("com.sun.jna"));
-        assertThat(cycles(bad)).containsExactly(new TreeSet<>(Set.of("org.kemari.cli", "org.kemari.pair")));
-    }
-
-    /** Tarjan's strongly connected components. */
-    private static final class Tarjan {
-        private final Map<String, Set<String>> graph;
-        private final Map<String, Integer> index = new HashMap<>();
-        private final Map<String, Integer> low = new HashMap<>();
-        private final Deque<String> stack = new ArrayDeque<>();
-        private final Set<String> onStack = new TreeSet<>();
-        private final List<Set<String>> result = new ArrayList<>();
-        private int next;
-
-        Tarjan(Map<String, Set<String>> graph) {
-            this.graph = graph;
-        }
-
-        List<Set<String>> components() {
-            graph.keySet().forEach(v -> {
-                if (!index.containsKey(v)) {
-                    visit(v);
-                }
-            });
-            return result;
-        }
-
-        private void visit(String v) {
-            index.put(v, next);
-            low.put(v, next++);
-            stack.push(v);
-            onStack.add(v);
-            for (String w : graph.get(v)) {
-                if (!index.containsKey(w)) {
-                    visit(w);
-                    low.put(v, Math.min(low.get(v), low.get(w)));
-                } else if (onStack.contains(w)) {
-                    low.put(v, Math.min(low.get(v), index.get(w)));
-                }
-            }
-            if (low.get(v).equals(index.get(v))) {
-                Set<String> c = new TreeSet<>();
-                String w;
-                do {
-                    w = stack.pop();
-                    onStack.remove(w);
-                    c.add(w);
-                } while (!w.equals(v));
-                result.add(c);
-            }
-        }
+        assertThat(misplaced).as("packages whose module per PACKAGES is not the module holding them").isEmpty();
+        Map<String, Long> imported = classes.stream()
+                .collect(Collectors.groupingBy(c -> String.valueOf(moduleOf(c.getPackageName())), TreeMap::new, Collectors.counting()));
+        assertThat(imported).as("main classes imported per module (run with -am)").containsKeys(PACKAGES.keySet().toArray(String[]::new));
+        assertThat(classes.size()).isGreaterThan(100);
     }
 }
