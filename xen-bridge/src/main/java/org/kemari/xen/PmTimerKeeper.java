@@ -1,6 +1,7 @@
 package org.kemari.xen;
 
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Saves the HVM context of a paused domain without moving the guest's ACPI PM timer.
@@ -33,6 +34,13 @@ public final class PmTimerKeeper {
     static final long HVMPTM_DELAY_FOR_MISSED_TICKS = 0;
     /** The device model's ioreq server: QEMU creates the domain's first and only one. */
     static final int DEVICE_MODEL_IOREQ_SERVER = 0;
+    /**
+     * How often, and for how long each time, {@link #settle} lets the guest run so that a vcpu
+     * waiting on the device model takes its answer: a guest busy with emulated I/O (a serial
+     * console, under a loaded dom0) was found waiting at half of all pauses.
+     */
+    static final int SETTLE_TRIES = 20;
+    static final long SETTLE_RUN_NANOS = 200_000;
 
     private final Hypervisor hv;
     private final int domid;
@@ -41,17 +49,40 @@ public final class PmTimerKeeper {
     private long kept;
     private long skippedInFlight;
     private long skippedTimerMode;
+    private boolean hasPmTimer;
+    private long settled;
 
     public PmTimerKeeper(Hypervisor hv, int domid) {
         this.hv = hv;
         this.domid = domid;
     }
 
+    /**
+     * Called right after the caller paused the domain, before it reads anything of it: while a
+     * vcpu waits on the device model, lets the domain run for a moment and pauses it again (at
+     * most {@link #SETTLE_TRIES} times), so that the {@link #save} that follows can put the PM
+     * timer back. Each skipped reload leaves the timer one interval ahead for good: the next
+     * save counts the time since the last reload again. Does nothing until a save has shown
+     * that the domain has a PM timer worth keeping.
+     */
+    public void settle() {
+        if (!hasPmTimer || delayMode() || ioreqUnreadable != null) {
+            return;
+        }
+        for (int i = 0; i < SETTLE_TRIES && pending(); i++) {
+            hv.unpause(domid);
+            LockSupport.parkNanos(SETTLE_RUN_NANOS);
+            hv.pause(domid);
+            settled++;
+        }
+    }
+
     /** The domain's context; the domain must be paused. */
     public HvmContext save() {
         long start = System.nanoTime();
         HvmContext saved = hv.hvmContext(domid);
-        if (!saved.has(HvmContext.TYPE_PMTIMER)) {
+        hasPmTimer = saved.has(HvmContext.TYPE_PMTIMER);
+        if (!hasPmTimer) {
             return saved;
         }
         if (delayMode()) {
@@ -61,19 +92,26 @@ public final class PmTimerKeeper {
         if (ioreqUnreadable != null) {
             return saved;
         }
-        try {
-            if (hv.ioreqPending(domid, DEVICE_MODEL_IOREQ_SERVER)) {
-                skippedInFlight++;
-                return saved;
-            }
-        } catch (XenException e) {
-            // without it a reload could repeat a device access: the timer is the lesser harm
-            ioreqUnreadable = e;
+        if (pending()) {
+            skippedInFlight++;
+            return saved;
+        }
+        if (ioreqUnreadable != null) {
             return saved;
         }
         hv.setHvmContext(domid, saved.pmTimerReload(System.nanoTime() - start).orElseThrow());
         kept++;
         return saved;
+    }
+
+    private boolean pending() {
+        try {
+            return hv.ioreqPending(domid, DEVICE_MODEL_IOREQ_SERVER);
+        } catch (XenException e) {
+            // without it a reload could repeat a device access: the timer is the lesser harm
+            ioreqUnreadable = e;
+            return false;
+        }
     }
 
     /** Why this domain's PM timer moves with each save, when it does; empty while it is kept. */
@@ -92,6 +130,11 @@ public final class PmTimerKeeper {
     /** Saves after which the PM timer was put back. */
     public long kept() {
         return kept;
+    }
+
+    /** Times {@link #settle} let the domain run for a vcpu waiting on the device model. */
+    public long settled() {
+        return settled;
     }
 
     /** Saves whose PM timer gain stayed because a vcpu waited on the device model. */

@@ -15,6 +15,8 @@ class PmTimerKeeperTest {
         byte[] context = HvmContextTest.twoVcpuSave(true, 5_000);
         long timerMode = 1;
         boolean ioreqPending;
+        /** How many more ioreqPending calls answer true, while >= 0 (overrides ioreqPending). */
+        int pendingFor = -1;
         XenException ioreqError;
 
         Hypervisor hypervisor() {
@@ -31,8 +33,12 @@ class PmTimerKeeperTest {
                                 if (ioreqError != null) {
                                     throw ioreqError;
                                 }
+                                if (pendingFor >= 0) {
+                                    yield pendingFor-- > 0;
+                                }
                                 yield ioreqPending;
                             }
+                            case "pause", "unpause" -> null;
                             case "setHvmContext" -> {
                                 loaded.add((HvmContext) args[1]);
                                 yield null;
@@ -67,6 +73,36 @@ class PmTimerKeeperTest {
         assertThat(keeper.skippedInFlight()).isEqualTo(1);
         d.ioreqPending = false;
         keeper.save();
+        assertThat(d.loaded).hasSize(1);
+    }
+
+    @Test
+    void settlingLetsTheGuestRunUntilNoVcpuWaitsOnTheDeviceModel() {
+        Domain d = new Domain();
+        PmTimerKeeper keeper = new PmTimerKeeper(d.hypervisor(), 7);
+        keeper.settle();
+        assertThat(d.calls).as("nothing is known of the PM timer before the first save").isEmpty();
+        keeper.save();
+        d.calls.clear();
+        d.pendingFor = 2;
+        keeper.settle();
+        assertThat(d.calls).containsExactly("ioreqPending", "unpause", "pause", "ioreqPending", "unpause", "pause",
+                "ioreqPending");
+        keeper.save();
+        assertThat(d.loaded).hasSize(2);
+        assertThat(keeper.settled()).isEqualTo(2);
+    }
+
+    @Test
+    void settlingGivesUpAfterItsTries() {
+        Domain d = new Domain();
+        PmTimerKeeper keeper = new PmTimerKeeper(d.hypervisor(), 7);
+        keeper.save();
+        d.ioreqPending = true;
+        keeper.settle();
+        keeper.save();
+        assertThat(keeper.settled()).isEqualTo(PmTimerKeeper.SETTLE_TRIES);
+        assertThat(keeper.skippedInFlight()).isEqualTo(1);
         assertThat(d.loaded).hasSize(1);
     }
 

@@ -51,6 +51,7 @@ final class EpochCapture {
         Crashpoint.reach("sender.before-harvest");
         hv.pause(domid);
         try {
+            clocks.settle();
             Crashpoint.reach("sender.paused");
             hv.cleanLogDirty(domid, dirty);
             if (leftover != null) {
