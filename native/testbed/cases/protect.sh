@@ -44,8 +44,8 @@ tb_say "initial sync done (epoch 1 acknowledged) $(awk -v a="$(tb_up)" -v b="$t1
 xl list | tee "$TB_OUT/xl-list-protected.txt"
 # the guest's clocks must keep dom0's time while kemari saves its context every epoch (Xen's
 # acpi_save alone would push the ACPI PM timer ahead at each save, PmTimerKeeper puts it back)
-clock_watch() { "$PAIR_JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$TB_JAVA_CP" org.kemari.testbed.ClockWatch g1 "$@"; }
-clock_watch "$W/clocks-1" > "$TB_OUT/clocks-1.log" 2>&1 || tb_fail "ClockWatch could not read g1's clocks: $(tail -1 "$TB_OUT/clocks-1.log")"
+clock_watch() { "$PAIR_JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$TB_JAVA_CP" org.kemari.testbed.ClockWatch "$@"; }
+clock_watch g1 "$W/clocks-1" > "$TB_OUT/clocks-1.log" 2>&1 || tb_fail "ClockWatch could not read g1's clocks: $(tail -1 "$TB_OUT/clocks-1.log")"
 t2=$(tb_up); e2=$(pair_epoch secondary)
 pair_wait_epoch secondary $((e2 + EPOCHS)) 600
 t3=$(tb_up); e3=$(pair_epoch secondary)
@@ -58,7 +58,7 @@ w=$("$TB_TOOLS/tb-pausewatch" watch "$TB_GUEST_DOMID" "$SAMPLE_S") || tb_fail "t
 eb=$(pair_epoch secondary)
 echo "kemari interval=$INTERVAL epochs=$((eb - ea)) in ${SAMPLE_S}s $w" | tee "$TB_OUT/pausewatch.txt"
 ticks_before=$(tb_console_tick)
-clock_watch "$W/clocks-2" "$W/clocks-1" > "$TB_OUT/clock-rates.log" 2>&1
+clock_watch g1 "$W/clocks-2" "$W/clocks-1" > "$TB_OUT/clock-rates.log" 2>&1
 cwrc=$?
 cat "$TB_OUT/clock-rates.log"
 tb_say "clock rates measured across epochs $e2 -> $(pair_epoch secondary) (ClockWatch rc=$cwrc)"
@@ -66,7 +66,13 @@ tb_say "clock rates measured across epochs $e2 -> $(pair_epoch secondary) (Clock
 # equality at an epoch boundary: pause g1, then wait for an epoch the sender can only have
 # captured after the pause: the primary's acknowledged epoch A, read after the pause, bounds
 # what was captured before it by A + max-in-flight (the sender holds at most that many unacked)
-tb_pause
+# paused where no vcpu waits on QEMU: the epochs captured of a guest paused mid-request cannot put
+# its PM timer back (docs/guest-clocks.md)
+clock_watch --pause g1 > "$TB_OUT/quiet-pause.log" 2>&1 || tb_fail "ClockWatch --pause g1 failed: $(tail -1 "$TB_OUT/quiet-pause.log")"
+cat "$TB_OUT/quiet-pause.log"
+TB_PAUSED=1
+case "$(tb_guest_state)" in *p*) ;; *) tb_fail "after ClockWatch --pause g1 is '$(tb_guest_state)', not paused";; esac
+tb_console_settle
 a=$(pair_epoch primary)
 want=$((a + IN_FLIGHT + 1))
 tb_say "g1 paused; primary acknowledged $a; waiting for epoch $want on the secondary"

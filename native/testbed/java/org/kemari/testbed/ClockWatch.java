@@ -19,6 +19,11 @@ import org.kemari.xen.XenException;
  * a context save the way kemari saves one, unpause) and writes them to OUT. Given the file of an
  * earlier reading, prints each clock's rate against dom0's over the interval between the two.
  *
+ * <p>{@code ClockWatch --pause DOMAIN} instead pauses the domain at a moment no vcpu waits on the
+ * device model and leaves it paused: a guest paused while one waits cannot take its answer, so
+ * every epoch kemari captures of it until it runs again must skip putting the PM timer back,
+ * and the timer gains at each.
+ *
  * <p>Exit 0 every clock within {@link #RATE_TOLERANCE} of dom0's rate, 1 one is not, 2 usage or Xen error.
  */
 public final class ClockWatch {
@@ -29,6 +34,10 @@ public final class ClockWatch {
     }
 
     public static void main(String[] args) throws IOException {
+        if (args.length == 2 && args[0].equals("--pause")) {
+            quietPause(args[1]);
+            return;
+        }
         if (args.length < 2 || args.length > 3) {
             System.err.println("usage: ClockWatch DOMAIN OUT [EARLIER]   (an HVM guest; EARLIER: OUT of a previous run)");
             System.exit(2);
@@ -57,6 +66,22 @@ public final class ClockWatch {
                 before.load(r);
             }
             System.exit(rates(before, now) ? 0 : 1);
+        }
+    }
+
+    private static void quietPause(String domain) {
+        try (Hypervisor xen = Hypervisors.open("xen")) {
+            int domid = xen.lookup(domain).domid();
+            PmTimerKeeper keeper = new PmTimerKeeper(xen, domid);
+            xen.pause(domid);
+            keeper.save();
+            keeper.settle();
+            keeper.save();
+            System.out.println("paused " + domain + " after " + keeper.settled() + " short run(s); PM timer put back "
+                    + keeper.kept() + " time(s), skipped " + keeper.skippedInFlight());
+        } catch (XenException e) {
+            System.out.println("ERROR: " + e.getMessage());
+            System.exit(2);
         }
     }
 

@@ -25,6 +25,12 @@ public final class HvmContext {
     public static final int HEADER_GTSC_KHZ = 20;
     /** hvm_hw_cpu.tsc: the vcpu's TSC at the moment the save started (arch_hvm_save's sync_tsc). */
     public static final int CPU_TSC = 1008;
+    /** hvm_hw_acpi (the PMTIMER record): tmr_val, a 32-bit counter at 3.579545 MHz, then pm1a_sts. */
+    static final int PM_TMR_VAL = 0;
+    static final int PM1A_STS = 4;
+    static final long PM_TIMER_HZ = 3_579_545;
+    static final int PM_TMR_VAL_MSB = 0x8000_0000;
+    static final short PM1A_TMR_STS = 1;
     /** HVM_FILE_MAGIC from public/arch-x86/hvm/save.h. */
     public static final int FILE_MAGIC = 0x54381286;
     public static final int FILE_VERSION = 1;
@@ -91,7 +97,8 @@ public final class HvmContext {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Record r : all) {
             switch (r.type()) {
-                case TYPE_HEADER, TYPE_PMTIMER, TYPE_MTRR, TYPE_CPU_XSAVE, TYPE_END -> write(out, r, r.data());
+                case TYPE_HEADER, TYPE_MTRR, TYPE_CPU_XSAVE, TYPE_END -> write(out, r, r.data());
+                case TYPE_PMTIMER -> write(out, r, pmTimerAdvanced(r.data(), elapsedNanos));
                 case TYPE_CPU -> {
                     byte[] cpu = r.data().clone();
                     ByteBuffer b = le(cpu);
@@ -103,6 +110,23 @@ public final class HvmContext {
             }
         }
         return Optional.of(new HvmContext(out.toByteArray()));
+    }
+
+    /**
+     * hvm_hw_acpi advanced by {@code nanos}: acpi_load counts on from the load, so the time since
+     * the save would otherwise be lost at every reload. As Xen's own update does, a flip of the
+     * counter's top bit raises TMR_STS.
+     */
+    private static byte[] pmTimerAdvanced(byte[] acpi, long nanos) {
+        byte[] out = acpi.clone();
+        ByteBuffer b = le(out);
+        int before = b.getInt(PM_TMR_VAL);
+        int after = before + (int) (nanos * PM_TIMER_HZ / 1_000_000_000L);
+        b.putInt(PM_TMR_VAL, after);
+        if (((before ^ after) & PM_TMR_VAL_MSB) != 0) {
+            b.putShort(PM1A_STS, (short) (b.getShort(PM1A_STS) | PM1A_TMR_STS));
+        }
+        return out;
     }
 
     private static void write(ByteArrayOutputStream out, Record r, byte[] data) {

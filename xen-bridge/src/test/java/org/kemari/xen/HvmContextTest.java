@@ -77,9 +77,33 @@ class HvmContextTest {
                 .isEqualTo(1_000_000 + 6_000);
         assertThat(ByteBuffer.wrap(reload.get(2).data()).order(ByteOrder.LITTLE_ENDIAN).getLong(HvmContext.CPU_TSC))
                 .isEqualTo(1_000_001 + 6_000);
-        assertThat(reload.get(3).data()).isEqualTo(saved.records().get(5).data());
+        // the PM timer counts on from the load: the 3 µs since the save are added (10 ticks at 3.58 MHz)
+        ByteBuffer pm = ByteBuffer.wrap(reload.get(3).data()).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer savedPm = ByteBuffer.wrap(saved.records().get(5).data()).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(pm.getInt(0)).isEqualTo(savedPm.getInt(0) + 10);
+        assertThat(pm.getShort(4)).isEqualTo(savedPm.getShort(4));
         assertThat(saved.records().get(1).data()).as("the saved context itself is unchanged")
                 .isEqualTo(new HvmContext(twoVcpuSave(true, 1_000_000)).records().get(1).data());
+    }
+
+    @Test
+    void aPmTimerTopBitFlipInTheReloadRaisesTmrSts() {
+        byte[] blob = twoVcpuSave(true, 0);
+        HvmContext saved = new HvmContext(blob);
+        int at = 0;
+        for (HvmContext.Record r : saved.records()) {
+            at += HvmContext.DESCRIPTOR_SIZE;
+            if (r.type() == HvmContext.TYPE_PMTIMER) {
+                break;
+            }
+            at += r.data().length;
+        }
+        ByteBuffer b = ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(at, 0x7fff_fff0).putShort(at + 4, (short) 0);
+        var pm = new HvmContext(blob).pmTimerReload(1_000_000).orElseThrow().records().get(3).data();
+        ByteBuffer r = ByteBuffer.wrap(pm).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(r.getInt(0)).isEqualTo(0x7fff_fff0 + 3579);
+        assertThat(r.getShort(4) & 1).as("TMR_STS").isEqualTo(1);
     }
 
     @Test
