@@ -112,18 +112,49 @@ public final class HvmContext {
         return Optional.of(new HvmContext(out.toByteArray()));
     }
 
+    /** The PMTIMER record's counter (tmr_val, a 32-bit count that wraps); the context must have one. */
+    public int pmTimer() {
+        return le(pmTimerRecord().data()).getInt(PM_TMR_VAL);
+    }
+
+    /**
+     * This context with its PM timer counter set to {@code value}; the rest is unchanged except
+     * that, when the counter moves forward across its top bit, TMR_STS is raised as Xen's own
+     * update does.
+     */
+    public HvmContext withPmTimer(int value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Record r : records()) {
+            write(out, r, r.type() == TYPE_PMTIMER ? pmTimerSet(r.data(), value) : r.data());
+        }
+        return new HvmContext(out.toByteArray());
+    }
+
+    /** How many PM timer ticks {@code nanos} nanoseconds make, without overflow for long spans. */
+    public static long pmTimerTicks(long nanos) {
+        long seconds = Math.floorDiv(nanos, 1_000_000_000L);
+        return seconds * PM_TIMER_HZ + Math.floorMod(nanos, 1_000_000_000L) * PM_TIMER_HZ / 1_000_000_000L;
+    }
+
+    private Record pmTimerRecord() {
+        return records().stream().filter(r -> r.type() == TYPE_PMTIMER).findFirst()
+                .orElseThrow(() -> new IllegalStateException("HVM context has no PMTIMER record"));
+    }
+
     /**
      * hvm_hw_acpi advanced by {@code nanos}: acpi_load counts on from the load, so the time since
-     * the save would otherwise be lost at every reload. As Xen's own update does, a flip of the
-     * counter's top bit raises TMR_STS.
+     * the save would otherwise be lost at every reload.
      */
     private static byte[] pmTimerAdvanced(byte[] acpi, long nanos) {
+        return pmTimerSet(acpi, le(acpi).getInt(PM_TMR_VAL) + (int) pmTimerTicks(nanos));
+    }
+
+    private static byte[] pmTimerSet(byte[] acpi, int after) {
         byte[] out = acpi.clone();
         ByteBuffer b = le(out);
         int before = b.getInt(PM_TMR_VAL);
-        int after = before + (int) (nanos * PM_TIMER_HZ / 1_000_000_000L);
         b.putInt(PM_TMR_VAL, after);
-        if (((before ^ after) & PM_TMR_VAL_MSB) != 0) {
+        if (after - before > 0 && ((before ^ after) & PM_TMR_VAL_MSB) != 0) {
             b.putShort(PM1A_STS, (short) (b.getShort(PM1A_STS) | PM1A_TMR_STS));
         }
         return out;

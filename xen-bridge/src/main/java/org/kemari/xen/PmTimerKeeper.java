@@ -2,6 +2,7 @@ package org.kemari.xen;
 
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * Saves the HVM context of a paused domain without moving the guest's ACPI PM timer.
@@ -27,6 +28,17 @@ import java.util.concurrent.locks.LockSupport;
  * <li>the device model's ioreq page cannot be read: whether a vcpu waits cannot be told.</li>
  * </ul>
  * The last two are said once ({@link #caveat()}).
+ *
+ * <p>A skipped load leaves the timer ahead by the time since the last load, and putting back the
+ * value just saved would keep that lead for good: every skip adds to it, and the guest sees its
+ * PM timer run fast. So the keeper holds the course itself: the first load fixes where the
+ * counter stands at a moment of dom0's monotonic clock, and from then on the counter's true
+ * value is that plus 3.579545 MHz times the dom0 time since. A save's value above the course is
+ * a lead, and reloads take it back gradually, by at most {@link #CATCH_UP_PERCENT} of the time
+ * since the previous save, since the guest may already have read the timer ahead: a counter that
+ * stood still for a whole epoch's worth would look to Linux's clocksource watchdog like a clock
+ * that stopped. A save below the course (the load's own latency) is put forward onto it at once.
+ * The context returned, which is what the replica receives, carries the value loaded.
  */
 public final class PmTimerKeeper {
     /** HVM_PARAM_TIMER_MODE and its HVMPTM_delay_for_missed_ticks value (public/hvm/params.h). */
@@ -43,9 +55,22 @@ public final class PmTimerKeeper {
      */
     static final int SETTLE_TRIES = 25;
     static final long SETTLE_RUN_NANOS = 2_000_000;
+    /**
+     * How much of the time since the previous save a reload may take back of a lead: the PM timer
+     * then runs at no less than 95 % of its rate until it is back on course. Linux's clocksource
+     * watchdog marks a clock unstable beyond 62.5 ms of skew in its 0.5 s interval (12.5 %).
+     */
+    static final long CATCH_UP_PERCENT = 5;
 
     private final Hypervisor hv;
     private final int domid;
+    private final LongSupplier clock;
+    private boolean onCourse;
+    private int courseValue;
+    private long courseNanos;
+    private long previousSaveNanos;
+    private int lead;
+    private int maxLead;
     private Boolean delayMode;
     private XenException ioreqUnreadable;
     private long kept;
@@ -55,8 +80,13 @@ public final class PmTimerKeeper {
     private long settled;
 
     public PmTimerKeeper(Hypervisor hv, int domid) {
+        this(hv, domid, System::nanoTime);
+    }
+
+    PmTimerKeeper(Hypervisor hv, int domid, LongSupplier clock) {
         this.hv = hv;
         this.domid = domid;
+        this.clock = clock;
     }
 
     /**
@@ -79,9 +109,14 @@ public final class PmTimerKeeper {
         }
     }
 
-    /** The domain's context; the domain must be paused. */
+    /**
+     * The domain's context, its PM timer where the keeper puts it back to (the saved one when it
+     * cannot); the domain must be paused.
+     */
     public HvmContext save() {
-        long start = System.nanoTime();
+        long start = clock.getAsLong();
+        long sincePrevious = start - previousSaveNanos;
+        previousSaveNanos = start;
         HvmContext saved = hv.hvmContext(domid);
         hasPmTimer = saved.has(HvmContext.TYPE_PMTIMER);
         if (!hasPmTimer) {
@@ -101,9 +136,31 @@ public final class PmTimerKeeper {
         if (ioreqUnreadable != null) {
             return saved;
         }
-        hv.setHvmContext(domid, saved.pmTimerReload(System.nanoTime() - start).orElseThrow());
+        HvmContext shipped = onCourse ? saved.withPmTimer(course(saved.pmTimer(), start, sincePrevious)) : saved;
+        long load = clock.getAsLong();
+        HvmContext reload = shipped.pmTimerReload(load - start).orElseThrow();
+        hv.setHvmContext(domid, reload);
+        if (!onCourse) {
+            onCourse = true;
+            courseValue = reload.pmTimer();
+            courseNanos = load;
+        }
         kept++;
-        return saved;
+        return shipped;
+    }
+
+    /**
+     * Where the counter saved as {@code saved} at {@code now} is put back to: the guest may have
+     * read it just before the pause, so the step back is at most {@link #CATCH_UP_PERCENT} of the
+     * time since the previous save.
+     */
+    private int course(int saved, long now, long sincePrevious) {
+        int onTime = courseValue + (int) HvmContext.pmTimerTicks(now - courseNanos);
+        int ahead = saved - onTime;
+        maxLead = Math.max(maxLead, ahead);
+        long catchUp = HvmContext.pmTimerTicks(sincePrevious) * CATCH_UP_PERCENT / 100;
+        lead = ahead <= catchUp ? 0 : (int) (ahead - catchUp);
+        return onTime + lead;
     }
 
     private boolean pending() {
@@ -127,6 +184,16 @@ public final class PmTimerKeeper {
                     + "moves its ACPI PM timer ahead (Xen's acpi_save); use the default timer_mode");
         }
         return Optional.empty();
+    }
+
+    /** How far ahead of its course the PM timer was left by the last load, in seconds. */
+    public double leadSeconds() {
+        return lead / (double) HvmContext.PM_TIMER_HZ;
+    }
+
+    /** The most a save found the PM timer ahead of its course, in seconds. */
+    public double maxLeadSeconds() {
+        return maxLead / (double) HvmContext.PM_TIMER_HZ;
     }
 
     /** Saves after which the PM timer was put back. */

@@ -1,6 +1,7 @@
 package org.kemari.xen;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -61,6 +62,87 @@ class PmTimerKeeperTest {
         assertThat(d.calls).as("the timer mode is read once").containsOnlyOnce("hvmParam");
         assertThat(keeper.kept()).isEqualTo(2);
         assertThat(keeper.caveat()).isEmpty();
+    }
+
+    /** A dom0 clock the test moves: each save reads it twice and sees no time pass between. */
+    private static final class Clock {
+        long nanos = 1_000_000_000L;
+
+        int ticksSince(long start) {
+            return (int) HvmContext.pmTimerTicks(nanos - start);
+        }
+    }
+
+    private static int loadedPmTimer(Domain d) {
+        return d.loaded.get(d.loaded.size() - 1).pmTimer();
+    }
+
+    private static void guestTimerAt(Domain d, int value) {
+        d.context = new HvmContext(d.context).withPmTimer(value).bytes();
+    }
+
+    @Test
+    void theTimerIsHeldOnItsCourseFromTheFirstLoad() {
+        Domain d = new Domain();
+        Clock clock = new Clock();
+        PmTimerKeeper keeper = new PmTimerKeeper(d.hypervisor(), 7, () -> clock.nanos);
+        guestTimerAt(d, 1_000);
+        keeper.save();
+        long anchor = clock.nanos;
+        assertThat(loadedPmTimer(d)).isEqualTo(1_000);
+        clock.nanos += 2_000_000_000L;
+        // Xen's acpi_save counted 0.5 s twice: the course puts it back to 2 s after the load
+        guestTimerAt(d, 1_000 + clock.ticksSince(anchor) + 1_789_772);
+        HvmContext shipped = keeper.save();
+        int catchUp = (int) (HvmContext.pmTimerTicks(2_000_000_000L) * PmTimerKeeper.CATCH_UP_PERCENT / 100);
+        assertThat(loadedPmTimer(d)).isEqualTo(1_000 + clock.ticksSince(anchor) + 1_789_772 - catchUp);
+        assertThat(shipped.pmTimer()).as("the replica gets the value loaded").isEqualTo(loadedPmTimer(d));
+        assertThat(keeper.maxLeadSeconds()).isCloseTo(0.5, within(1e-6));
+    }
+
+    @Test
+    void aLeadIsTakenBackGraduallyAndTheTimerNeverRunsBackwards() {
+        Domain d = new Domain();
+        Clock clock = new Clock();
+        PmTimerKeeper keeper = new PmTimerKeeper(d.hypervisor(), 7, () -> clock.nanos);
+        guestTimerAt(d, 0);
+        keeper.save();
+        long anchor = clock.nanos;
+        // a vcpu waited on QEMU at one save: acpi_save's gain of 0.3 s stays in the timer
+        clock.nanos += 300_000_000L;
+        d.ioreqPending = true;
+        guestTimerAt(d, clock.ticksSince(anchor) * 2);
+        assertThat(keeper.save().pmTimer()).as("a skipped load ships what the guest has").isEqualTo(clock.ticksSince(anchor) * 2);
+        d.ioreqPending = false;
+        int lead = clock.ticksSince(anchor);
+        int previous = clock.ticksSince(anchor) * 2;
+        for (int epoch = 0; epoch < 40; epoch++) {
+            clock.nanos += 300_000_000L;
+            // the guest's timer ran on at its rate from the last load, lead included
+            guestTimerAt(d, clock.ticksSince(anchor) + lead);
+            keeper.save();
+            int loaded = loadedPmTimer(d);
+            assertThat(loaded - previous).as("epoch " + epoch + " moves the timer forward by at least 95 % of 0.3 s")
+                    .isGreaterThanOrEqualTo((int) (HvmContext.pmTimerTicks(300_000_000L) * 95 / 100));
+            lead = loaded - clock.ticksSince(anchor);
+            previous = loaded;
+        }
+        assertThat(lead).as("back on course").isZero();
+        assertThat(keeper.leadSeconds()).isZero();
+    }
+
+    @Test
+    void aTimerBehindItsCourseIsPutOnIt() {
+        Domain d = new Domain();
+        Clock clock = new Clock();
+        PmTimerKeeper keeper = new PmTimerKeeper(d.hypervisor(), 7, () -> clock.nanos);
+        guestTimerAt(d, -100);
+        keeper.save();
+        long anchor = clock.nanos;
+        clock.nanos += 1_000_000L;
+        guestTimerAt(d, -100 + clock.ticksSince(anchor) - 40);
+        keeper.save();
+        assertThat(loadedPmTimer(d)).isEqualTo(-100 + clock.ticksSince(anchor));
     }
 
     @Test
