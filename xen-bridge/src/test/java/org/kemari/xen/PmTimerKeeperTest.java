@@ -81,13 +81,19 @@ class PmTimerKeeperTest {
         d.context = new HvmContext(d.context).withPmTimer(value).bytes();
     }
 
+    /** A keeper on the test's clock that has made its first load, of {@code value}. */
+    private static PmTimerKeeper loadedAt(Domain d, Clock clock, int value) {
+        PmTimerKeeper keeper = new PmTimerKeeper(d.hypervisor(), 7, () -> clock.nanos);
+        guestTimerAt(d, value);
+        keeper.save();
+        return keeper;
+    }
+
     @Test
     void theTimerIsHeldOnItsCourseFromTheFirstLoad() {
         Domain d = new Domain();
         Clock clock = new Clock();
-        PmTimerKeeper keeper = new PmTimerKeeper(d.hypervisor(), 7, () -> clock.nanos);
-        guestTimerAt(d, 1_000);
-        keeper.save();
+        PmTimerKeeper keeper = loadedAt(d, clock, 1_000);
         long anchor = clock.nanos;
         assertThat(loadedPmTimer(d)).isEqualTo(1_000);
         clock.nanos += 2_000_000_000L;
@@ -104,9 +110,7 @@ class PmTimerKeeperTest {
     void aLeadIsTakenBackGraduallyAndTheTimerNeverRunsBackwards() {
         Domain d = new Domain();
         Clock clock = new Clock();
-        PmTimerKeeper keeper = new PmTimerKeeper(d.hypervisor(), 7, () -> clock.nanos);
-        guestTimerAt(d, 0);
-        keeper.save();
+        PmTimerKeeper keeper = loadedAt(d, clock, 0);
         long anchor = clock.nanos;
         // a vcpu waited on QEMU at one save: acpi_save's gain of 0.3 s stays in the timer
         clock.nanos += 300_000_000L;
@@ -135,9 +139,7 @@ class PmTimerKeeperTest {
     void aTimerBehindItsCourseIsPutOnIt() {
         Domain d = new Domain();
         Clock clock = new Clock();
-        PmTimerKeeper keeper = new PmTimerKeeper(d.hypervisor(), 7, () -> clock.nanos);
-        guestTimerAt(d, -100);
-        keeper.save();
+        PmTimerKeeper keeper = loadedAt(d, clock, -100);
         long anchor = clock.nanos;
         clock.nanos += 1_000_000L;
         guestTimerAt(d, -100 + clock.ticksSince(anchor) - 40);
