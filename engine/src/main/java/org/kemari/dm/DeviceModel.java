@@ -43,19 +43,64 @@ public final class DeviceModel {
     }
 
     /**
-     * Saves the device state (not RAM: on Xen that is the guest's memory) while the domain is
-     * paused. QEMU stops its devices for the save and resumes them itself. live=false: this is a
-     * checkpoint, QEMU must keep its disks active and go on.
+     * Stops QEMU's devices for one checkpoint: QMP {@code stop} drains its block I/O and halts
+     * its DMA and emulated timers until {@link Checkpoint#close} sends {@code cont}. The domain
+     * must already be paused in Xen: a device access the guest makes while QEMU is stopped is
+     * lost (seen on the testbed as a dead e1000 transmit unit and an IDE command timeout). The
+     * one QMP connection is held for the stop window only, so libxl has the socket between
+     * epochs.
      */
-    public byte[] save(Path file) {
+    public Checkpoint checkpoint() {
+        Qmp qmp = Qmp.connect(socket, TIMEOUT);
         try {
-            Files.deleteIfExists(file);
-            execute("xen-save-devices-state", Map.of("filename", file.toString(), "live", false));
-            byte[] state = Files.readAllBytes(file);
-            Files.delete(file);
-            return state;
-        } catch (IOException e) {
-            throw new UncheckedIOException("dom " + domid + ": device state file " + file + ": " + e.getMessage(), e);
+            qmp.execute("stop", Map.of());
+            return new Checkpoint(qmp);
+        } catch (RuntimeException e) {
+            qmp.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Makes QEMU mark the guest pages its devices write (DMA of the emulated disk and NIC) dirty
+     * in Xen's log-dirty bitmap; it does so only while this is on, as libxl's migration turns it
+     * on. Without it an epoch misses what a device wrote into guest RAM.
+     */
+    public void globalDirtyLog(boolean on) {
+        execute("xen-set-global-dirty-log", Map.of("enable", on));
+    }
+
+    /** QEMU stopped by {@link #checkpoint}; closing it resumes QEMU. */
+    public final class Checkpoint implements AutoCloseable {
+        private final Qmp qmp;
+
+        private Checkpoint(Qmp qmp) {
+            this.qmp = qmp;
+        }
+
+        /**
+         * Saves the device state (not RAM: on Xen that is the guest's memory). live=false: this
+         * is a checkpoint, QEMU must keep its disks active and go on. QEMU writes the file
+         * itself, so it is read back and removed here.
+         */
+        public byte[] save(Path file) {
+            try {
+                Files.deleteIfExists(file);
+                qmp.execute("xen-save-devices-state", Map.of("filename", file.toString(), "live", false));
+                byte[] state = Files.readAllBytes(file);
+                Files.delete(file);
+                return state;
+            } catch (IOException e) {
+                throw new UncheckedIOException("dom " + domid + ": device state file " + file + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** Resumes QEMU ({@code cont}) and hangs up. */
+        @Override
+        public void close() {
+            try (qmp) {
+                qmp.execute("cont", Map.of());
+            }
         }
     }
 

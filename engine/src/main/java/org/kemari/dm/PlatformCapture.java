@@ -16,6 +16,8 @@ import org.kemari.xen.Hypervisor;
  * Primary: adds an HVM_PLATFORM record to every epoch of an HVM or PVH guest, taken while the
  * guest is paused so that it matches that epoch's memory: the HVM params a replica needs and,
  * for an HVM guest with a device model, QEMU's device state. A PV guest gets nothing.
+ * While open, QEMU logs its own writes into guest memory dirty; each epoch stops QEMU and saves
+ * its state before the harvest and resumes it before the unpause.
  */
 public final class PlatformCapture implements EpochContributor, AutoCloseable {
     private final Hypervisor hv;
@@ -23,6 +25,8 @@ public final class PlatformCapture implements EpochContributor, AutoCloseable {
     private final DomainType type;
     private final DeviceModel deviceModel;
     private final Path workDir;
+    private DeviceModel.Checkpoint stopped;
+    private byte[] deviceState = new byte[0];
 
     private PlatformCapture(Hypervisor hv, int domid, DomainType type, DeviceModel deviceModel, Path workDir) {
         this.hv = hv;
@@ -39,10 +43,40 @@ public final class PlatformCapture implements EpochContributor, AutoCloseable {
         }
         Path dir = StateFiles.create("primary", domid);
         try {
-            return new PlatformCapture(hv, domid, type, models.open(domid), dir);
+            DeviceModel dm = models.open(domid);
+            dm.globalDirtyLog(true);
+            return new PlatformCapture(hv, domid, type, dm, dir);
         } catch (RuntimeException e) {
             StateFiles.deleteQuietly(dir);
             throw e;
+        }
+    }
+
+    @Override
+    public void quiesce(EpochId epoch) {
+        if (deviceModel == null) {
+            return;
+        }
+        DeviceModel.Checkpoint checkpoint = deviceModel.checkpoint();
+        try {
+            deviceState = checkpoint.save(workDir.resolve("state"));
+        } catch (RuntimeException e) {
+            try {
+                checkpoint.close();
+            } catch (RuntimeException resumeFailed) {
+                e.addSuppressed(resumeFailed);
+            }
+            throw e;
+        }
+        stopped = checkpoint;
+    }
+
+    @Override
+    public void resume() {
+        if (stopped != null) {
+            DeviceModel.Checkpoint checkpoint = stopped;
+            stopped = null;
+            checkpoint.close();
         }
     }
 
@@ -58,7 +92,11 @@ public final class PlatformCapture implements EpochContributor, AutoCloseable {
                 params.put(index, v);
             }
         }
-        byte[] state = deviceModel == null ? new byte[0] : deviceModel.save(workDir.resolve("state"));
+        if (deviceModel != null && stopped == null) {
+            throw new IllegalStateException("dom " + domid + ": epoch " + epoch.number()
+                    + " captured without stopping its device model first (quiesce)");
+        }
+        byte[] state = deviceState;
         byte[] payload = new HvmPlatform(params, state).encode();
         if (payload.length > Wire.MAX_RECORD) {
             throw new IllegalStateException("dom " + domid + ": device-model state of " + state.length
@@ -73,10 +111,19 @@ public final class PlatformCapture implements EpochContributor, AutoCloseable {
         return FailoverCheck.refusal(guest, type, new HvmPlatform(Map.of(HvmParams.CALLBACK_IRQ, callback), new byte[0]));
     }
 
+    /** Turns QEMU's dirty logging off again, unless QEMU is gone with its domain. */
     @Override
     public void close() {
         if (deviceModel != null) {
-            StateFiles.deleteQuietly(workDir);
+            try {
+                deviceModel.globalDirtyLog(false);
+            } catch (QmpException e) {
+                if (!e.connectionLost()) {
+                    throw e;
+                }
+            } finally {
+                StateFiles.deleteQuietly(workDir);
+            }
         }
     }
 }

@@ -17,6 +17,8 @@ import org.kemari.ft.OpaqueRecord;
 import org.kemari.xen.Hypervisor;
 import org.kemari.xen.sim.GuestSpec;
 import org.kemari.xen.sim.SimHost;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +31,31 @@ class DeviceModelTest {
 
     @TempDir
     Path runDir;
+
+    /** An HVM guest on a simulated host: what PlatformCapture reads besides QEMU. */
+    private static final class GuestHost implements AutoCloseable {
+        final SimHost host = new SimHost();
+        final Hypervisor hv = host.open();
+        final int domid = host.createGuest(GuestSpec.memtouch("g1"));
+
+        @Override
+        public void close() throws Exception {
+            hv.close();
+            host.close();
+        }
+    }
+
+    private GuestHost guestHost;
+
+    @BeforeEach
+    void guest() {
+        guestHost = new GuestHost();
+    }
+
+    @AfterEach
+    void noGuest() throws Exception {
+        guestHost.close();
+    }
 
     /** Answers xen-save-devices-state by writing STATE where it was asked to, as QEMU does. */
     private static Function<String, List<String>> qemuSaving() {
@@ -45,15 +72,72 @@ class DeviceModelTest {
         };
     }
 
+    private static byte[] saveOnce(DeviceModel dm, Path file) {
+        try (DeviceModel.Checkpoint stopped = dm.checkpoint()) {
+            return stopped.save(file);
+        }
+    }
+
+    private static List<String> commands(FakeQmp qemu) {
+        return qemu.requests.stream().map(r -> {
+            Matcher m = Pattern.compile("\"execute\":\"([^\"]+)\"").matcher(r);
+            return m.find() ? m.group(1) : r;
+        }).toList();
+    }
+
     @Test
-    void saveAsksForACheckpointNotALiveMigrationAndReturnsTheFilesBytes() throws Exception {
+    void aCheckpointStopsSavesNotALiveMigrationAndContinuesOnOneConnection() throws Exception {
         try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, 5), FakeQmp.GREETING, qemuSaving())) {
             DeviceModel dm = DeviceModel.open(runDir, 5);
             Path file = runDir.resolve("state");
-            assertThat(dm.save(file)).containsExactly(STATE);
+            assertThat(saveOnce(dm, file)).containsExactly(STATE);
             assertThat(file).doesNotExist();
-            assertThat(qemu.requests.get(1)).contains("\"execute\":\"xen-save-devices-state\"").contains("\"live\":false");
+            assertThat(commands(qemu)).containsExactly("qmp_capabilities", "stop", "xen-save-devices-state", "cont");
+            assertThat(qemu.requests.get(2)).contains("\"live\":false");
         }
+    }
+
+    @Test
+    void aFailedSaveStillContinuesQemu() throws Exception {
+        try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, guestHost.domid), FakeQmp.GREETING, req -> req.contains("xen-save")
+                ? List.of("{\"error\": {\"class\": \"GenericError\", \"desc\": \"no space\"}}") : List.of("{\"return\": {}}"));
+             PlatformCapture capture = PlatformCapture.open(guestHost.hv, guestHost.domid, new DeviceModels(runDir, runDir))) {
+            assertThatThrownBy(() -> capture.quiesce(new EpochId(1))).hasMessageEndingWith("GenericError: no space");
+            assertThat(commands(qemu)).endsWith("stop", "xen-save-devices-state", "cont");
+            assertThatThrownBy(() -> capture.capture(new EpochId(1))).hasMessageContaining("without stopping its device model");
+        }
+    }
+
+    /**
+     * QEMU logs its devices' DMA into guest memory dirty only while global dirty logging is on;
+     * without it an epoch misses what the emulated disk or NIC wrote (kemari never turned it on
+     * before: this test failed then).
+     */
+    @Test
+    void whileProtectedQemuLogsItsOwnWritesDirty() throws Exception {
+        try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, guestHost.domid), FakeQmp.GREETING, qemuSaving())) {
+            try (PlatformCapture capture = PlatformCapture.open(guestHost.hv, guestHost.domid, new DeviceModels(runDir, runDir))) {
+                assertThat(qemu.requests).filteredOn(r -> r.contains("xen-set-global-dirty-log")).singleElement()
+                        .satisfies(r -> assertThat(r).contains("\"enable\":true"));
+                capture.quiesce(new EpochId(1));
+                capture.capture(new EpochId(1));
+                capture.resume();
+            }
+            List<String> commands = commands(qemu);
+            assertThat(commands.indexOf("xen-set-global-dirty-log")).isLessThan(commands.indexOf("stop"));
+            assertThat(commands).endsWith("xen-set-global-dirty-log");
+            assertThat(qemu.requests.get(qemu.requests.size() - 1)).contains("\"enable\":false");
+        }
+    }
+
+    @Test
+    void closingAfterTheDomainAndItsQemuAreGoneIsQuiet() throws Exception {
+        PlatformCapture capture;
+        try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, guestHost.domid), FakeQmp.GREETING, qemuSaving())) {
+            capture = PlatformCapture.open(guestHost.hv, guestHost.domid, new DeviceModels(runDir, runDir));
+        }
+        Files.deleteIfExists(DeviceModel.socket(runDir, guestHost.domid));
+        capture.close();
     }
 
     /** QEMU serves one QMP client at a time, and libxl needs the socket between epochs (xl unpause). */
@@ -61,12 +145,12 @@ class DeviceModelTest {
     void theSocketIsFreeForLibxlBetweenSaves() throws Exception {
         try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, 5), FakeQmp.GREETING, qemuSaving())) {
             DeviceModel dm = DeviceModel.open(runDir, 5);
-            dm.save(runDir.resolve("state"));
+            saveOnce(dm, runDir.resolve("state"));
             // a client held over would leave this one without QEMU's greeting until the timeout
             try (Qmp libxl = Qmp.connect(DeviceModel.socket(runDir, 5), Duration.ofSeconds(5))) {
                 assertThat(libxl.execute("query-status", java.util.Map.of())).isNotNull();
             }
-            assertThat(dm.save(runDir.resolve("state"))).containsExactly(STATE);
+            assertThat(saveOnce(dm, runDir.resolve("state"))).containsExactly(STATE);
             assertThat(qemu.requests).filteredOn(r -> r.contains("qmp_capabilities")).hasSize(3);
         }
     }
@@ -76,7 +160,7 @@ class DeviceModelTest {
         try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, 5), FakeQmp.GREETING, req -> req.contains("xen-save")
                 ? List.of("{\"error\": {\"class\": \"GenericError\", \"desc\": \"no space\"}}") : List.of("{\"return\": {}}"))) {
             DeviceModel dm = DeviceModel.open(runDir, 5);
-            assertThatThrownBy(() -> dm.save(runDir.resolve("state"))).hasMessageEndingWith("GenericError: no space");
+            assertThatThrownBy(() -> saveOnce(dm, runDir.resolve("state"))).hasMessageEndingWith("GenericError: no space");
             assertThat(qemu.requests).filteredOn(r -> r.contains("xen-save")).hasSize(1);
         }
     }
@@ -96,7 +180,9 @@ class DeviceModelTest {
             try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, guest), FakeQmp.GREETING, qemuSaving());
                  PlatformCapture capture = PlatformCapture.open(hv, guest, new DeviceModels(runDir, runDir))) {
                 for (long e = 1; e <= 2; e++) {
+                    capture.quiesce(new EpochId(e));
                     List<OpaqueRecord> records = capture.capture(new EpochId(e));
+                    capture.resume();
                     HvmPlatform p = HvmPlatform.decode(records.get(0).payload());
                     assertThat(p.deviceState()).containsExactly(STATE);
                     assertThat(p.param(19)).isEqualTo(1);
