@@ -1,6 +1,7 @@
 package org.kemari.check;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -48,6 +49,28 @@ class CheckerTest {
     void ackWireFormatRoundTrips() {
         AckRecord a = ack(5, 3);
         assertThat(AckRecord.parse(a.encode())).isEqualTo(a);
+    }
+
+    /** The real-Xen guest's acknowledgement as its e1000 sends it: broadcast, type 0x88b5, padded to 60 bytes. */
+    private static byte[] ethernetFrame(int type, byte[] payload) {
+        ByteBuffer f = ByteBuffer.allocate(Math.max(60, 14 + payload.length));
+        f.put(new byte[] {-1, -1, -1, -1, -1, -1, 0, 0x16, 0x3e, 0, 0, 0x42}).putShort((short) type).put(payload);
+        return f.array();
+    }
+
+    @Test
+    void anAcknowledgementInAnEthernetFrameIsFoundAfterItsHeader() {
+        AckRecord a = new AckRecord(7, 3, 0x1234_5678_9abc_def0L, 8);
+        assertThat(AckRecord.fromPacket(ethernetFrame(AckRecord.ETHERTYPE, a.encode()))).contains(a);
+        assertThat(AckRecord.fromPacket(a.encode())).contains(a);
+    }
+
+    @Test
+    void otherFramesOfARealGuestAreNoAcknowledgementsAndNoErrors() {
+        assertThat(AckRecord.fromPacket(ethernetFrame(0x86dd, new byte[48]))).isEmpty();
+        assertThatThrownBy(() -> AckRecord.fromPacket(new byte[12])).hasMessageContaining("neither an acknowledgement");
+        byte[] wrongMagic = ethernetFrame(AckRecord.ETHERTYPE, new byte[AckRecord.SIZE]);
+        assertThatThrownBy(() -> AckRecord.fromPacket(wrongMagic)).hasMessageContaining("bad magic");
     }
 
     @Test
