@@ -81,7 +81,7 @@ tb_images() {
   case "$(ldd /bin/busybox 2>&1 || true)" in *"not a dynamic"*) ;; *) tb_die "/bin/busybox is not static (install busybox-static)";; esac
   local key
   key=$( { sha256sum "$TB_HOME/lib/dom0-init" "$TB_HOME/lib/guest-init" "$TB_HOME/guest/dirtier.c" \
-             "$TB_HOME/tools/logdirty.c" "$TB_HOME/tools/pausewatch.c" "$TB_HOME/lib/host.sh"
+             "$TB_HOME/guest/iowriter.c" "$TB_HOME/tools/logdirty.c" "$TB_HOME/tools/pausewatch.c" "$TB_HOME/lib/host.sh"
            stat -c '%n %s %Y' "$TB_KERNEL" "$xengz" /bin/busybox /usr/lib/x86_64-linux-gnu/libxenctrl.so
            gcc --version | head -1; } | sha256sum | cut -c1-16)
   TB_IMG=$TB_CACHE/images/$key
@@ -98,6 +98,8 @@ tb_images() {
   cp "$TB_HOME/lib/guest-init" "$tmp/gu/init"
   gcc -static -O2 -Wall -Wextra -Werror -o "$tmp/gu/bin/kemari-dirtier" "$TB_HOME/guest/dirtier.c" \
     || tb_die "cannot build the guest workload (gcc -static, needs libc6-dev)"
+  gcc -static -O2 -Wall -Wextra -Werror -o "$tmp/gu/bin/kemari-iowriter" "$TB_HOME/guest/iowriter.c" \
+    || tb_die "cannot build the guest's disk-and-network workload (gcc -static, needs libc6-dev)"
   # shellcheck disable=SC2086
   tb_initramfs "$tmp/gu" "$tmp/guest-initrd.gz" "$TB_KVER" $TB_GUEST_MODULES
   gcc -O2 -Wall -Wextra -Werror -o "$tmp/tb-logdirty" "$TB_HOME/tools/logdirty.c" -lxenctrl \
