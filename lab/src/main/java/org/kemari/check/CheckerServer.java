@@ -27,35 +27,9 @@ public final class CheckerServer implements AutoCloseable {
     /** Per connection: when it was accepted and when its first acknowledgement came (0: none yet). */
     private final List<long[]> connections = new ArrayList<>();
     private final Thread acceptor;
-    private final Journal journal;
 
-    /** Where a checker also writes what it receives, for a verdict given by another process. */
-    public interface Journal {
-        Journal NONE = new Journal() {
-            @Override
-            public void ack(AckRecord ack) {
-            }
-
-            @Override
-            public void malformed(String what) {
-            }
-        };
-
-        void ack(AckRecord ack);
-
-        void malformed(String what);
-    }
-
-    /** A checker on an ephemeral loopback port, for a pair in this process. */
     public CheckerServer() throws IOException {
-        this(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), Journal.NONE);
-    }
-
-    /** A checker at {@code bind} that also tells {@code journal} everything, in the order the ledger sees it. */
-    public CheckerServer(InetSocketAddress bind, Journal journal) throws IOException {
-        this.journal = journal;
-        server = new ServerSocket();
-        server.bind(bind, 8);
+        server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
         acceptor = new Thread(this::acceptLoop, "kemari-checker");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -121,11 +95,7 @@ public final class CheckerServer implements AutoCloseable {
                     if (ack.isEmpty()) {
                         continue;
                     }
-                    synchronized (this) {
-                        // one order for both: a verdict replayed from the journal sees what the ledger saw
-                        ledger.record(ack.get());
-                        journal.ack(ack.get());
-                    }
+                    ledger.record(ack.get());
                     long now = System.nanoTime();
                     synchronized (this) {
                         if (times[1] == 0) {
@@ -147,7 +117,6 @@ public final class CheckerServer implements AutoCloseable {
 
     private synchronized void complain(String what) {
         malformed.add(what);
-        journal.malformed(what);
     }
 
     @Override

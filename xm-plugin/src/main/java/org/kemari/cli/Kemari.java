@@ -41,7 +41,7 @@ public final class Kemari {
         this.engine = engine;
         this.console = console;
         for (Verb v : List.of(new ProtectVerb(), new ReceiveVerb(), new StatusVerb(), new FailoverVerb(),
-                new UnprotectVerb(), EngineVerb.demo(), EngineVerb.bench(), new TortureVerb(), new CheckerVerb(), new ConfigVerb(),
+                new UnprotectVerb(), EngineVerb.demo(), EngineVerb.bench(), new TortureVerb(), new ConfigVerb(),
                 new VersionVerb())) {
             verbs.put(v.name(), v);
         }
