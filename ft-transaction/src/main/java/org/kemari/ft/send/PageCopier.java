@@ -17,8 +17,6 @@ final class PageCopier {
     private final long[] batch = new long[Wire.MAX_BATCH_PAGES];
     private final Hypervisor hv;
     private final int domid;
-    private int batched;
-    private PageStore into;
 
     PageCopier(Hypervisor hv, int domid) {
         this.hv = hv;
@@ -27,17 +25,9 @@ final class PageCopier {
 
     /** Copies every page set in {@code dirty}, mapping them a batch at a time; unpopulated frames are skipped. */
     void copy(DirtyBitmap dirty, PageStore to) {
-        batched = 0;
-        into = to;
-        dirty.forEachSet(this::queue);
-        copy(batch, batched, to);
-    }
-
-    private void queue(long pfn) {
-        batch[batched++] = pfn;
-        if (batched == batch.length) {
-            copy(batch, batched, into);
-            batched = 0;
+        int n;
+        for (long from = 0; (n = dirty.collect(from, batch)) > 0; from = batch[n - 1] + 1) {
+            copy(batch, n, to);
         }
     }
 
