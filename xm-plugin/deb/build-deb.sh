@@ -55,10 +55,12 @@ put 644 "$here/copyright" usr/share/doc/kemari/copyright
 put 644 "$here/lintian-overrides" usr/share/lintian/overrides/kemari
 
 # kemari(1) from docs/kemari.1.md. The file's first heading is its title on the web; shifted
-# away, its "## NAME" etc. become the page's sections.
+# away, its "## NAME" etc. become the page's sections. Left-adjusted (adjusting=l): justified,
+# the tables' narrow cells with long options make groff warn "cannot adjust line" on every
+# `man kemari` in an 80-column terminal.
 date=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%d)
 mkdir -p "$root/usr/share/man/man1"
-pandoc -f gfm -t man -s --shift-heading-level-by=-1 \
+pandoc -f gfm -t man -s --shift-heading-level-by=-1 -V adjusting=l \
     -M title=KEMARI -M section=1 -M date="$date" -M footer="kemari $mvn_version" -M header="Kemari Manual" \
     "$repo/docs/kemari.1.md" | gzip -9n > "$root/usr/share/man/man1/kemari.1.gz"
 
