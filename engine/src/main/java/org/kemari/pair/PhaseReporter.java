@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 /**
@@ -64,9 +65,12 @@ final class PhaseReporter {
         }
     }
 
+    /** Written whole or not at all: the failover verb reads the answer as soon as the file exists. */
     void refuseFailover(String why) {
         try {
-            Files.writeString(refusal, why + "\n", StandardCharsets.UTF_8);
+            Path partial = refusal.resolveSibling(refusal.getFileName() + ".partial");
+            Files.writeString(partial, why + "\n", StandardCharsets.UTF_8);
+            Files.move(partial, refusal, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             Files.deleteIfExists(request);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot answer the failover request in " + request.getParent() + ": " + e.getMessage(), e);
