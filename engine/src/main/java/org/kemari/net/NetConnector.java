@@ -58,7 +58,7 @@ public final class NetConnector implements AutoCloseable {
         this.maxFrame = maxFrame;
         this.log = log;
         this.tap = tap;
-        this.held = tap == null ? null : new HeldFrames("net " + qemu.name(), this::forward);
+        this.held = tap == null ? null : new HeldFrames(qemu.name(), this::forward);
         this.fromGuest = thread("kemari-net-from-guest " + qemu.name(), this::pumpFromGuest);
         this.toGuest = thread("kemari-net-to-guest " + endpoint.name(), this::pumpToGuest);
     }
@@ -176,7 +176,7 @@ public final class NetConnector implements AutoCloseable {
     private void forward(byte[] frame) throws IOException {
         try {
             synchronized (toEndpointLock) {
-                if (state == State.FAILED || state == State.CLOSED) {
+                if (failure != null || state == State.CLOSED) {
                     // released by an ACK that came after the stop: the stop's log line counted it as never sent
                     throw new IOException(endpoint.name() + ": the connector has stopped");
                 }
@@ -199,13 +199,14 @@ public final class NetConnector implements AutoCloseable {
 
     private void fail(String why) {
         synchronized (this) {
-            if (state == State.FAILED || state == State.CLOSED) {
+            if (failure != null || state == State.CLOSED) {
                 return;
             }
-            state = State.FAILED;
             failure = why;
+            // logged before the state changes, so whoever sees FAILED finds the line written
+            log.println("net connector: " + why + "; stopped, " + heldCount() + " frame(s) of the guest not forwarded will never be");
+            state = State.FAILED;
         }
-        log.println("net connector: " + why + "; stopped, " + heldCount() + " frame(s) of the guest not forwarded will never be");
         closeStreams();
     }
 
@@ -222,6 +223,9 @@ public final class NetConnector implements AutoCloseable {
             state = State.CLOSED;
         }
         closeStreams();
+        // the reader ends on the closed stream first, so it never offers the tap a detached ring
+        join(fromGuest);
+        join(toGuest);
         if (held != null) {
             held.close();
             tap.detach(held);
@@ -231,8 +235,6 @@ public final class NetConnector implements AutoCloseable {
                         + " frame(s) of the guest never forwarded: their epochs were not acknowledged");
             }
         }
-        join(fromGuest);
-        join(toGuest);
     }
 
     private void closeStreams() {

@@ -198,6 +198,13 @@ class NetConnectorTest {
     }
 
     @Test
+    void aLargestFrameBelowTheSmallestEthernetFrameIsRefused() {
+        assertThatThrownBy(() -> NetConnector.held(socket, 63, endpoint.address(), tap, log))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("net connector: largest frame 63 for " + socket + " is outside 64-65536 bytes");
+    }
+
+    @Test
     void atFailoverTheCommittedEpochsFramesGoOutAndTheUncommittedOnesNever() throws Exception {
         guest.send(frame(1, 60));
         barrier.sync(1);
