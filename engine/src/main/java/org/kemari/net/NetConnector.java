@@ -96,6 +96,8 @@ public final class NetConnector implements AutoCloseable {
             throw new IOException("net connector: " + c.endpoint.name() + ": sending the " + committed.frames().size()
                     + " frames of the last committed epoch: " + e.getMessage(), e);
         }
+        log.println("net connector: forwarded the " + committed.frames().size() + " frame(s) the last committed epoch held to "
+                + c.endpoint.name() + "; the replica's frames from " + c.qemu.name() + " now go out at once");
         c.start();
         return c;
     }

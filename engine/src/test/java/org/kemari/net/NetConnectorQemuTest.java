@@ -86,6 +86,31 @@ class NetConnectorQemuTest {
         assertThat(receive(wire)).isEqualTo(received);
     }
 
+    @Test
+    void qemuServesAConnectorThatComesBackAfterTheFirstOneClosed() throws Exception {
+        requireQemu();
+        Path guestSide = dir.resolve("nic.sock");
+        Path wireSide = dir.resolve("wire.sock");
+        startQemu(guestSide, wireSide);
+        endpoint = FakePeer.endpoint();
+        PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, UTF_8);
+        NetConnector.afterFailover(guestSide, NetConnector.ETHERNET_MAX_FRAME, endpoint.address(), NetOutputLog.EMPTY, log).close();
+        connector = NetConnector.afterFailover(guestSide, NetConnector.ETHERNET_MAX_FRAME, endpoint.address(), NetOutputLog.EMPTY, log);
+        endpoint.accept();
+        FakePeer.Connection outside = endpoint.accept();
+        wire = SocketChannel.open(UnixDomainSocketAddress.of(wireSide));
+
+        byte[] transmitted = ethernetFrame(0x33, 100);
+        // QEMU accepts the second client only once it has seen the first one go, and drops what
+        // the hub passes it meanwhile, as an unplugged cable would: send until one arrives
+        byte[] arrived = null;
+        for (int i = 0; i < 50 && arrived == null; i++) {
+            send(wire, transmitted);
+            arrived = outside.poll(Duration.ofMillis(100));
+        }
+        assertThat(arrived).as("a restarted daemon's connector is served again").isEqualTo(transmitted);
+    }
+
     private void startQemu(Path guestSide, Path wireSide) throws Exception {
         Path output = dir.resolve("qemu.out");
         // -M none: no machine and no guest; the VM still counts as running, which QEMU's net

@@ -231,6 +231,7 @@ class NetConnectorTest {
             assertThat(fromReplica.take()).as("the replica forwards at once, and frame 3 never").isEqualTo(frame(4, 63));
             assertThat(replica.capture().frames()).isEmpty();
             assertThat(barrier.requested()).as("the replica asks for no epoch").isEqualTo(3);
+            assertThat(log()).contains("net connector: forwarded the 2 frame(s) the last committed epoch held to devices.net");
         }
         assertThat(outside.poll(QUIET)).as("the primary forwarded nothing").isNull();
     }
