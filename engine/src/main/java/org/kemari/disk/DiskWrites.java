@@ -12,7 +12,7 @@ import org.kemari.ft.wire.Wire;
  * <pre>
  * u64 disk_size
  * u32 count
- * u32 reserved
+ * u32 flags          bit 0: COPIED, the whole disk has reached the secondary in this stream
  * count × { u64 offset, u32 length, u32 reserved, u8 data[length] }
  * </pre>
  * The primary builds the bodies as writes complete, so that cutting an epoch while the guest is
@@ -21,9 +21,14 @@ import org.kemari.ft.wire.Wire;
 final class DiskWrites {
     static final int HEADER = 16;
     static final int ENTRY = 16;
+    static final int COPIED = 1;
 
     /** One write of a record: {@code data} is a view into the record body. */
     record Write(long offset, ByteBuffer data) {
+    }
+
+    /** A parsed record: its writes, and whether the disk had been copied whole by its epoch. */
+    record Body(boolean copied, List<Write> writes) {
     }
 
     private DiskWrites() {
@@ -68,12 +73,18 @@ final class DiskWrites {
             }
         }
 
-        /** The bodies of every write added, in order; at least one (with no writes when none were added). */
-        List<byte[]> finish() {
+        /**
+         * The bodies of every write added, in order, each with {@code flags}; at least one (with
+         * no writes when none were added).
+         */
+        List<byte[]> finish(int flags) {
             seal();
-            List<byte[]> out = List.copyOf(done);
+            List<byte[]> out = new ArrayList<>(done);
             done.clear();
             start();
+            for (byte[] body : out) {
+                ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN).putInt(12, flags);
+            }
             return out;
         }
 
@@ -101,15 +112,16 @@ final class DiskWrites {
      * The writes of one record body, checked whole: every field, every bound, against a disk of
      * {@code diskSize} bytes at {@code where}. Nothing is returned from a body with any fault.
      */
-    static List<Write> parse(byte[] body, long diskSize, String where) {
+    static Body parse(byte[] body, long diskSize, String where) {
         ByteBuffer b = ByteBuffer.wrap(body).order(ByteOrder.LITTLE_ENDIAN);
         if (body.length < HEADER) {
             throw fault(body, "shorter than its " + HEADER + "-byte header");
         }
         long size = b.getLong();
         long count = Integer.toUnsignedLong(b.getInt());
-        if (b.getInt() != 0) {
-            throw fault(body, "reserved header field is not zero");
+        int flags = b.getInt();
+        if ((flags & ~COPIED) != 0) {
+            throw fault(body, "unknown flags 0x" + Integer.toHexString(flags));
         }
         if (size != diskSize) {
             throw new IllegalStateException("DISK_WRITES record for a disk of " + size + " bytes, but " + where + " holds "
@@ -138,7 +150,7 @@ final class DiskWrites {
         if (b.hasRemaining()) {
             throw fault(body, b.remaining() + " bytes after its " + count + " writes");
         }
-        return writes;
+        return new Body((flags & COPIED) != 0, writes);
     }
 
     private static IllegalArgumentException fault(byte[] body, String what) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -28,9 +29,10 @@ import org.kemari.xen.sim.GuestSpec;
 import org.kemari.xen.sim.SimHost;
 
 /**
- * QEMU's NBD client writes to the primary's own image; the epochs carry the writes to a real
- * receiver, which applies them to the secondary's own image before it acknowledges: after each
- * acknowledged epoch the two images are equal.
+ * QEMU's NBD client writes to the primary's own image while its content is copied live to the
+ * secondary; the epochs carry the copy and the writes to a real receiver, which applies them to
+ * the secondary's own image before it acknowledges: after each acknowledged epoch the two images
+ * are equal.
  */
 @Timeout(60)
 class DiskReplicationTest {
@@ -52,12 +54,15 @@ class DiskReplicationTest {
     }
 
     @Test
-    void everyAcknowledgedEpochLeavesTheSecondarysImageEqualToThePrimarys() throws Exception {
+    void theDiskIsCopiedLiveAndEveryAcknowledgedEpochLeavesTheImagesEqual() throws Exception {
         Path primaryFile = image("primary.img");
+        byte[] content = new byte[SIZE];
+        new Random(3).nextBytes(content);
+        Files.write(primaryFile, content);
         Path secondaryFile = image("secondary.img");
         DiskImage primaryImage = keep(DiskImage.open(primaryFile, SIZE));
         DiskImage secondaryImage = keep(DiskImage.open(secondaryFile, SIZE));
-        DiskWriteLog log = new DiskWriteLog(SIZE);
+        DiskWriteLog log = new DiskWriteLog(primaryImage);
         Path socket = dir.resolve("nbd.sock");
         keep(NbdServer.start(socket, "disk", primaryImage, log, line -> { }));
 
@@ -65,11 +70,24 @@ class DiskReplicationTest {
         int dom = primaryHost.createGuest(GuestSpec.memtouch("guest").withWorkingSetPages(64).withMemoryMiB(4));
         Link[] links = connect();
         EpochReceiver rx = keep(new EpochReceiver(secondaryHost.open(), links[1], ReceiverConfig.defaults("guest-replica")));
-        rx.addConsumer(new DiskReplica(secondaryImage));
+        DiskReplica replica = new DiskReplica(secondaryImage);
+        rx.addConsumer(replica);
         rx.start();
         EpochSender tx = keep(new EpochSender(primary, dom, links[0], SenderConfig.defaults().withMaxInterval(Duration.ofSeconds(30))));
         tx.addContributor(log);
+        log.begin();
         tx.start();
+        DiskCopier copier = keep(new DiskCopier(log, tx::requestSync, line -> { }, "test"));
+        copier.start();
+        QemuTool.Result during = QemuTool.run("qemu-io", "-f", "raw", QemuTool.url(socket), "-c", "write -P 0x99 2M 3M");
+        assertThat(during.exit()).as(during.output()).isZero();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (replica.refusal().isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(replica.refusal()).isEmpty();
+        tx.requestSync().get(20, TimeUnit.SECONDS);
+        assertThat(Files.readAllBytes(secondaryFile)).as("after the copy").isEqualTo(Files.readAllBytes(primaryFile));
 
         String[][] rounds = {
             {"write -P 0x11 0 1M", "write -P 0x22 512k 4k", "write -P 0x33 520k 100"},

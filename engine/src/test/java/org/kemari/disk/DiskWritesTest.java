@@ -21,16 +21,16 @@ class DiskWritesTest {
         DiskWrites.Builder b = new DiskWrites.Builder(DISK);
         b.add(0x1234, ByteBuffer.wrap(new byte[] {(byte) 0xaa, (byte) 0xbb, (byte) 0xcc}));
         b.add(7, ByteBuffer.wrap(new byte[] {1}));
-        assertThat(b.finish()).singleElement().satisfies(body -> assertThat(HexFormat.of().formatHex(body)).isEqualTo(
-                "0000100000000000" + "02000000" + "00000000"     // disk_size 1 MiB, count 2, reserved
+        assertThat(b.finish(DiskWrites.COPIED)).singleElement().satisfies(body -> assertThat(HexFormat.of().formatHex(body)).isEqualTo(
+                "0000100000000000" + "02000000" + "01000000"     // disk_size 1 MiB, count 2, flags COPIED
                         + "3412000000000000" + "03000000" + "00000000" + "aabbcc"  // offset 0x1234, length 3, data
                         + "0700000000000000" + "01000000" + "00000000" + "01"));   // offset 7, length 1, data, unpadded
     }
 
     @Test
     void anEpochWithoutWritesStillHasOneEmptyRecord() {
-        assertThat(new DiskWrites.Builder(DISK).finish()).singleElement()
-                .satisfies(body -> assertThat(DiskWrites.parse(body, DISK, "here")).isEmpty());
+        assertThat(new DiskWrites.Builder(DISK).finish(0)).singleElement()
+                .satisfies(body -> assertThat(DiskWrites.parse(body, DISK, "here")).isEqualTo(new DiskWrites.Body(false, List.of())));
     }
 
     @Test
@@ -41,12 +41,14 @@ class DiskWritesTest {
         new Random(1).nextBytes(big);
         b.add(100, ByteBuffer.wrap(big));
         b.add(50, ByteBuffer.wrap(new byte[] {9, 9}));
-        List<byte[]> bodies = b.finish();
+        List<byte[]> bodies = b.finish(DiskWrites.COPIED);
         assertThat(bodies).hasSizeGreaterThan(2).allSatisfy(body -> assertThat(body.length).isLessThanOrEqualTo(maxBody));
         byte[] disk = new byte[4000];
         List<Long> offsets = new ArrayList<>();
         for (byte[] body : bodies) {
-            for (DiskWrites.Write w : DiskWrites.parse(body, DISK, "here")) {
+            DiskWrites.Body parsed = DiskWrites.parse(body, DISK, "here");
+            assertThat(parsed.copied()).as("every record of the epoch carries its flags").isTrue();
+            for (DiskWrites.Write w : parsed.writes()) {
                 offsets.add(w.offset());
                 w.data().get(disk, (int) w.offset(), w.data().remaining());
             }
@@ -64,14 +66,14 @@ class DiskWritesTest {
     void theRecordLimitIsTheStreamsByDefault() {
         DiskWrites.Builder b = new DiskWrites.Builder(64L << 20);
         b.add(0, ByteBuffer.allocate(20 << 20));
-        List<byte[]> bodies = b.finish();
+        List<byte[]> bodies = b.finish(0);
         assertThat(bodies).hasSize(3).allSatisfy(body -> assertThat(body.length).isLessThanOrEqualTo(Wire.MAX_RECORD));
         assertThat(bodies.get(0).length).isEqualTo(Wire.MAX_RECORD);
     }
 
     @Test
     void aRecordForADiskOfAnotherSizeNamesBothSizes() {
-        byte[] body = new DiskWrites.Builder(DISK * 2).finish().get(0);
+        byte[] body = new DiskWrites.Builder(DISK * 2).finish(0).get(0);
         assertThatThrownBy(() -> DiskWrites.parse(body, DISK, "the disk replica /x.img"))
                 .hasMessage("DISK_WRITES record for a disk of " + DISK * 2 + " bytes, but the disk replica /x.img holds "
                         + DISK + " bytes: not the same disk");
@@ -83,8 +85,8 @@ class DiskWritesTest {
                 .hasMessageContaining("write 0: 4 bytes at offset " + (DISK - 2) + " reach beyond the disk's " + DISK + " bytes");
         assertThatThrownBy(() -> DiskWrites.parse(body(1, 0, 0, 4, 1), DISK, "here"))
                 .hasMessageContaining("write 0: reserved field is not zero");
-        assertThatThrownBy(() -> DiskWrites.parse(body(1, 7, 0, 4, 0), DISK, "here"))
-                .hasMessageContaining("reserved header field is not zero");
+        assertThatThrownBy(() -> DiskWrites.parse(body(1, 6, 0, 4, 0), DISK, "here"))
+                .hasMessageContaining("unknown flags 0x6");
         assertThatThrownBy(() -> DiskWrites.parse(body(2, 0, 0, 4, 0), DISK, "here"))
                 .hasMessageContaining("write 1 of 2 is cut off");
         assertThatThrownBy(() -> DiskWrites.parse(body(1, 0, 0, 0, 0), DISK, "here"))
@@ -97,8 +99,8 @@ class DiskWritesTest {
     }
 
     /** A header and one write entry with 4 data bytes, fields as given. */
-    private static byte[] body(int count, int headerReserved, long offset, int length, int entryReserved) {
-        return ByteBuffer.allocate(36).order(ByteOrder.LITTLE_ENDIAN).putLong(DISK).putInt(count).putInt(headerReserved)
+    private static byte[] body(int count, int flags, long offset, int length, int entryReserved) {
+        return ByteBuffer.allocate(36).order(ByteOrder.LITTLE_ENDIAN).putLong(DISK).putInt(count).putInt(flags)
                 .putLong(offset).putInt(length).putInt(entryReserved).putInt(0x01020304).array();
     }
 }
