@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -50,17 +49,6 @@ public final class DiskImage implements AutoCloseable {
             closeQuietly(ch);
             throw new UncheckedIOException("disk image " + path + ": " + e, e);
         }
-    }
-
-    /** Opens an existing image at whatever size it has (the primary's disk defines the pair's size). */
-    public static DiskImage open(Path path) {
-        long size;
-        try {
-            size = Files.size(path);
-        } catch (IOException e) {
-            throw new UncheckedIOException("disk image " + path + ": " + e, e);
-        }
-        return open(path, size);
     }
 
     public Path path() {

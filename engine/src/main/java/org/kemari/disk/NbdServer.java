@@ -8,7 +8,9 @@ import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -58,8 +60,16 @@ public final class NbdServer implements AutoCloseable {
     }
 
     private static void removeStale(Path socket) {
-        if (!Files.exists(socket)) {
+        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             return;
+        }
+        try {
+            // a socket is neither file, directory nor link: anything else at this path is someone's data
+            if (!Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
+                throw new IllegalStateException("NBD socket path " + socket + " is not a socket; refusing to replace it");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("NBD socket path " + socket + ": " + e, e);
         }
         try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             throw new IllegalStateException("NBD socket " + socket + " is in use by another server");

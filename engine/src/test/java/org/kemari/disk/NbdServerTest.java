@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -199,11 +202,19 @@ class NbdServerTest {
     }
 
     @Test
-    void aSecondServerOnALiveSocketIsRefusedAndAStaleSocketReplaced() throws Exception {
+    void aSecondServerOnALiveSocketIsRefusedAFileNeverReplacedAndAStaleSocketReplaced() throws Exception {
         assertThatThrownBy(() -> NbdServer.start(socket, "disk", image, CompletedWrites.NONE, log::add))
                 .hasMessageContaining("NBD socket " + socket + " is in use by another server");
         server.close();
-        Files.createFile(socket);
+        Path data = dir.resolve("not-a-socket");
+        Files.writeString(data, "precious");
+        assertThatThrownBy(() -> NbdServer.start(data, "disk", image, CompletedWrites.NONE, log::add))
+                .hasMessage("NBD socket path " + data + " is not a socket; refusing to replace it");
+        assertThat(Files.readString(data)).isEqualTo("precious");
+        try (ServerSocketChannel gone = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            gone.bind(UnixDomainSocketAddress.of(socket));
+        }
+        assertThat(socket).as("a server that is gone leaves its socket file").exists();
         server = NbdServer.start(socket, "disk", image, CompletedWrites.NONE, log::add);
         assertThat(QemuTool.run("qemu-io", "-f", "raw", QemuTool.url(socket), "-c", "read 0 512").exit()).isZero();
     }
