@@ -147,6 +147,31 @@ class NbdServerTest {
     }
 
     @Test
+    void exportNameIsTheOldWayInWithoutReplyHeaders() throws Exception {
+        try (NbdTestClient c = new NbdTestClient(socket)) {
+            c.greet();
+            c.option(Nbd.OPT_EXPORT_NAME, ByteBuffer.wrap("disk".getBytes()));
+            ByteBuffer answer = c.read(10);
+            assertThat(answer.getLong()).isEqualTo(SIZE);
+            assertThat(answer.getShort() & 0b1101).isEqualTo(0b1101);
+            c.request(0, Nbd.CMD_READ, 9, 0, 8);
+            assertThat(c.reply(9)).isZero();
+            assertThat(c.read(8).array()).containsOnly(0);
+        }
+    }
+
+    @Test
+    void aClientThatIsNotFixedNewstyleIsTurnedAway() throws Exception {
+        try (NbdTestClient c = new NbdTestClient(socket)) {
+            c.read(18);
+            c.send(ByteBuffer.allocate(4).putInt(0, Nbd.FLAG_NO_ZEROES));
+            assertThat(c.closedByServer()).isTrue();
+        }
+        assertThat(log.poll(10, TimeUnit.SECONDS)).contains(socket.toString())
+                .endsWith("client flags 0x2: this server speaks fixed newstyle only and knows flags 0x3");
+    }
+
+    @Test
     void anUnknownCommandIsAnsweredEinvalAndTheConnectionGoesOn() throws Exception {
         try (NbdTestClient c = new NbdTestClient(socket)) {
             c.go();
