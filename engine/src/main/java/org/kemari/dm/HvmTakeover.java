@@ -40,6 +40,11 @@ public final class HvmTakeover implements EpochConsumer {
         }
     }
 
+    @Override
+    public boolean consumes(OpaqueRecord.Kind kind) {
+        return kind == OpaqueRecord.Kind.HVM_PLATFORM;
+    }
+
     /** A new stream starts from a new primary: its records, not the last one's, describe the replica. */
     public void forget() {
         last.set(null);

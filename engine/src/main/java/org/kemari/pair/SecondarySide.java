@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.kemari.config.PairConfig;
 import org.kemari.dm.DeviceModels;
 import org.kemari.dm.HvmTakeover;
+import org.kemari.ft.EpochConsumer;
 import org.kemari.ft.EpochId;
 import org.kemari.ft.OpaqueRecord;
 import org.kemari.ft.receive.EpochReceiver;
@@ -95,7 +96,7 @@ final class SecondarySide {
                 .withFeatures(PairTransport.features(pair.compression()))
                 .withTimeouts(pair.heartbeat().interval(), pair.heartbeat().timeout());
         try (EpochReceiver rx = new EpochReceiver(hv, replicas, link, rc)) {
-            rx.addConsumer((epoch, records) -> keepHeldLog(records));
+            rx.addConsumer(EpochConsumer.of(OpaqueRecord.Kind.EVENT_TAP_LOG, (epoch, records) -> keepHeldLog(records)));
             platform.forget();
             rx.addConsumer(platform);
             rx.start();

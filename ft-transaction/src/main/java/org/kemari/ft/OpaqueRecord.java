@@ -5,11 +5,12 @@ import org.kemari.ft.wire.RecordType;
 /**
  * State another module adds to every epoch and gets back on the secondary at commit, carried
  * without interpretation: event-tap's held-request log, ringsync's ring state, the HVM params and
- * device-model state xm-plugin needs to bring an HVM replica up.
+ * device-model state the engine needs to bring an HVM replica up, the guest's disk writes.
  */
 public record OpaqueRecord(Kind kind, byte[] payload) {
     public enum Kind {
-        EVENT_TAP_LOG(RecordType.EVENT_TAP_LOG), RING_STATE(RecordType.RING_STATE), HVM_PLATFORM(RecordType.HVM_PLATFORM);
+        EVENT_TAP_LOG(RecordType.EVENT_TAP_LOG), RING_STATE(RecordType.RING_STATE), HVM_PLATFORM(RecordType.HVM_PLATFORM),
+        DISK_WRITES(RecordType.DISK_WRITES);
 
         private final RecordType type;
 

@@ -13,7 +13,8 @@
  *       {@link org.kemari.ft.EpochContributor}s add opaque records to every epoch;</li>
  *   <li>{@link org.kemari.ft.receive.EpochReceiver} (secondary) keeps the replica and reports
  *       how the stream ended ({@link org.kemari.ft.receive.ReceiverOutcome}) to the failover
- *       owner; {@link org.kemari.ft.EpochConsumer}s receive the opaque records at commit.</li>
+ *       owner; {@link org.kemari.ft.EpochConsumer}s receive the opaque records at commit, and an
+ *       epoch carrying a kind no consumer takes is refused.</li>
  * </ul>
  *
  * <p>Primary:
@@ -31,7 +32,7 @@
  * <pre>{@code
  * try (Transport.Acceptor acceptor = Transport.listen(bindAddress, config)) {
  *     EpochReceiver receiver = new EpochReceiver(hv, acceptor.accept(), ReceiverConfig.defaults(name + "-replica"))
- *             .addConsumer((epoch, records) -> ringState.store(epoch, records));
+ *             .addConsumer(EpochConsumer.of(Kind.RING_STATE, (epoch, records) -> ringState.store(epoch, records)));
  *     receiver.start();
  *     ReceiverOutcome end = receiver.outcome().join(); // PRIMARY_LOST + replicaValid(): fail over
  * }

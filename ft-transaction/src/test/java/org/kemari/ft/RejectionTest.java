@@ -351,4 +351,35 @@ class RejectionTest {
         assertThat(o.kind()).isEqualTo(Kind.STREAM_REJECTED);
         assertThat(o.reason()).contains("epoch 2 carries EVENT_TAP_LOG records but nothing on this secondary consumes them");
     }
+
+    @Test
+    void diskWritesWithNobodyToApplyThemAreRefusedNotDropped() throws Exception {
+        rx.addConsumer(EpochConsumer.of(OpaqueRecord.Kind.EVENT_TAP_LOG, (epoch, records) -> { }));
+        send(epochTwo().add(RecordType.EVENT_TAP_LOG.code(), ByteBuffer.wrap(new byte[] {1}))
+                .add(RecordType.DISK_WRITES.code(), ByteBuffer.allocate(16)).commit(2).bytes());
+        ReceiverOutcome o = outcome();
+        assertThat(o.kind()).isEqualTo(Kind.STREAM_REJECTED);
+        assertThat(o.reason()).contains("epoch 2 carries DISK_WRITES records but nothing on this secondary consumes them");
+    }
+
+    @Test
+    void theDiskWritesOfAnEpochCutOffBeforeItsCommitNeverReachTheirOwner() throws Exception {
+        List<Long> applied = new ArrayList<>();
+        rx.addConsumer(EpochConsumer.of(OpaqueRecord.Kind.DISK_WRITES, (epoch, records) -> applied.add(epoch.number())));
+        send(epochTwo().add(RecordType.DISK_WRITES.code(), ByteBuffer.allocate(16)).bytes());
+        links.primary().close();
+        ReceiverOutcome o = outcome();
+        assertThat(o.kind()).isEqualTo(Kind.PRIMARY_LOST);
+        assertThat(o.reason()).contains("incomplete epoch 2 discarded");
+        assertThat(applied).isEmpty();
+    }
+
+    @Test
+    void theDiskWritesOfACommittedEpochReachTheirOwnerBeforeItsAck() throws Exception {
+        List<Long> applied = new ArrayList<>();
+        rx.addConsumer(EpochConsumer.of(OpaqueRecord.Kind.DISK_WRITES, (epoch, records) -> applied.add(epoch.number())));
+        send(epochTwo().add(RecordType.DISK_WRITES.code(), ByteBuffer.allocate(16)).commit(2).bytes());
+        assertThat(nextAck()).isEqualTo(2);
+        assertThat(applied).containsExactly(2L);
+    }
 }

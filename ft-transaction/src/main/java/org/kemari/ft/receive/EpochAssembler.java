@@ -180,6 +180,7 @@ final class EpochAssembler {
             case EVENT_TAP_LOG -> staged.opaque.add(new OpaqueRecord(OpaqueRecord.Kind.EVENT_TAP_LOG, bytes(r)));
             case RING_STATE -> staged.opaque.add(new OpaqueRecord(OpaqueRecord.Kind.RING_STATE, bytes(r)));
             case HVM_PLATFORM -> staged.opaque.add(new OpaqueRecord(OpaqueRecord.Kind.HVM_PLATFORM, bytes(r)));
+            case DISK_WRITES -> staged.opaque.add(new OpaqueRecord(OpaqueRecord.Kind.DISK_WRITES, bytes(r)));
             default -> throw protocol(r, "not allowed inside an epoch");
         }
         return Step.CONTINUE;

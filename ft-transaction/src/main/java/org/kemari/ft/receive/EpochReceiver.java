@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.kemari.ft.EpochConsumer;
 import org.kemari.ft.EpochId;
+import org.kemari.ft.OpaqueRecord;
 import org.kemari.ft.receive.ReceiverOutcome.Kind;
 import org.kemari.ft.transport.ActivityChannel;
 import org.kemari.ft.transport.Link;
@@ -200,10 +201,12 @@ public final class EpochReceiver implements AutoCloseable {
 
     private void commit(EpochAssembler assembler, HypervisorReplica replica) throws IOException {
         StagedEpoch epoch = assembler.staged();
-        if (!epoch.opaque.isEmpty() && consumers.isEmpty()) {
-            throw new StreamException(ErrorCode.UNSUPPORTED, epoch.opaque.get(0).kind().recordType().name(),
-                    StreamException.UNKNOWN, "epoch " + epoch.epoch + " carries " + epoch.opaque.get(0).kind()
-                            + " records but nothing on this secondary consumes them, so it could not fail over with them");
+        for (OpaqueRecord o : epoch.opaque) {
+            if (consumers.stream().noneMatch(c -> c.consumes(o.kind()))) {
+                throw new StreamException(ErrorCode.UNSUPPORTED, o.kind().recordType().name(), StreamException.UNKNOWN,
+                        "epoch " + epoch.epoch + " carries " + o.kind()
+                                + " records but nothing on this secondary consumes them, so it could not fail over with them");
+            }
         }
         replica.apply(epoch);
         EpochId id = new EpochId(epoch.epoch);

@@ -18,11 +18,12 @@ public enum RecordType {
     ERROR(0x0000000A),
     HEARTBEAT(0x8000000B),
     HVM_PLATFORM(0x0000000C),
-    PHYSMAP(0x0000000D);
+    PHYSMAP(0x0000000D),
+    DISK_WRITES(0x0000000E);
 
     public static final int OPTIONAL_BIT = 0x80000000;
 
-    private static final RecordType[] BY_LOW_CODE = new RecordType[14];
+    private static final RecordType[] BY_LOW_CODE = new RecordType[15];
 
     static {
         for (RecordType t : values()) {

@@ -14,8 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
+import org.kemari.ft.OpaqueRecord;
 import org.kemari.ft.wire.Control;
 import org.kemari.ft.wire.Features;
 import org.kemari.ft.wire.PageBatchBuilder;
@@ -100,6 +105,33 @@ class SpecExampleTest {
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    /** §4.1's table names every record type this implementation knows, by the code it uses, and no other. */
+    @Test
+    void theRecordTypeTableIsTheCodesOfTheImplementation() throws IOException {
+        Map<String, Integer> documented = new TreeMap<>();
+        Matcher m = Pattern.compile("(?m)^\\| `0x([0-9A-Fa-f]{8})` \\| `(\\w+)` \\|").matcher(Files.readString(SPEC));
+        while (m.find()) {
+            documented.put(m.group(2), Integer.parseUnsignedInt(m.group(1), 16));
+        }
+        Map<String, Integer> implemented = new TreeMap<>();
+        for (RecordType t : RecordType.values()) {
+            implemented.put(t.name(), t.code());
+        }
+        assertThat(documented).isEqualTo(implemented);
+    }
+
+    /** Every opaque record is mandatory, and §4.1 says so for each of them. */
+    @Test
+    void everyOpaqueRecordIsDocumentedAsMandatory() throws IOException {
+        String spec = Files.readString(SPEC).replaceAll("\\s+", " ");
+        Matcher m = Pattern.compile("((?:`\\w+`(?:, | and ))+`\\w+`) are mandatory").matcher(spec);
+        assertThat(m.find()).as("§4.1 lists the mandatory opaque records").isTrue();
+        for (OpaqueRecord.Kind k : OpaqueRecord.Kind.values()) {
+            assertThat(m.group(1)).contains("`" + k.recordType().name() + "`");
+            assertThat(RecordType.isOptional(k.recordType().code())).isFalse();
+        }
     }
 
     @Test
