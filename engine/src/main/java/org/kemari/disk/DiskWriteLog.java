@@ -15,8 +15,9 @@ import org.kemari.ft.OpaqueRecord;
  * in one step so that it falls in that order too. Logging happens only while a stream is open
  * ({@link #begin}); a new stream starts the copy from the first byte.
  *
- * <p>Register it after the device-model capture: QEMU's save drains its block I/O, and the server
- * logs a write before it answers it, so by then every write the epoch's memory has seen is here.
+ * <p>The log is cut in {@link #capture}, which the epoch capture calls after every contributor's
+ * quiesce, so after QEMU's {@code stop} has drained its block I/O; the server logs a write before
+ * it answers it, so by then every write the epoch's memory has seen is here.
  * Nothing bounds the guest's own writes but the epoch interval: they are state, not output, and
  * are never held (that would deadlock the very drain); the copy waits for room ({@link #awaitRoom}).
  */
