@@ -4,7 +4,8 @@
 # outside both nodes; then the scenarios of docs/admin-guide.md section 7, each ending in the
 # checker's verdict.
 #
-#   lab/cluster/cluster.sh [--runs N] [host-death] [partition]     (root; default: both, once)
+#   lab/cluster/cluster.sh [--runs N] [--keep] [host-death] [partition]
+#                                        (root; default: both scenarios once; --keep: keep the logs)
 #
 # Each node is a network, mount, UTS, IPC and PID namespace of its own (its own /etc/corosync,
 # /var/lib/pacemaker, /var/lib/corosync, /var/log, /run, /dev/shm); the nodes are joined by one
@@ -39,11 +40,13 @@ case $KEMARI_FROM in
 esac
 
 runs=1
+keep=0
 scenarios=()
 while [ $# -gt 0 ]; do
   case $1 in
     --runs) runs=${2:?--runs needs a number}; shift ;;
     host-death|partition) scenarios+=("$1") ;;
+    --keep) keep=1 ;;
     -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "cluster: unknown argument '$1' (expected --runs N, host-death, partition)" >&2; exit 2 ;;
   esac
@@ -171,7 +174,7 @@ teardown() {
     echo "cluster: TEARDOWN FAILED: still alive: pids ${left:-none}; namespaces ${ns_left:-none}" >&2
     rc=1
   fi
-  if [ "$rc" = 0 ] && [ "$failed" = 0 ]; then
+  if [ "$rc" = 0 ] && [ "$failed" = 0 ] && [ "$keep" = 0 ]; then
     rm -rf "$W"
   elif [ -n "$W" ]; then
     echo "cluster: logs kept in $W" >&2
@@ -264,9 +267,7 @@ EOF
 # The cluster configuration (crm shell syntax; docs/admin-guide.md section 7 explains it).
 CRM=$W/kemari.crm
 cat > "$CRM" <<EOF
-property stonith-enabled=false
-property dc-deadtime=2s
-property cluster-recheck-interval=10s
+property stonith-enabled=false dc-deadtime=2s cluster-recheck-interval=10s
 rsc_defaults resource-stickiness=100
 primitive $PAIR ocf:kemari:kemari \\
   params config=$CONFIG kemari=$KEMARI_BIN \\
@@ -440,7 +441,14 @@ verdict() {
   grep -q 'VERDICT: PASS' "$C/checker.log" && [ "$rc" = 0 ]
 }
 
-crm_status() { on "$1" crm_mon -1 2>/dev/null | sed -n '/Full List of Resources/,$p' | sed 's/^/cluster:   /'; }
+crm_status() {
+  on "$1" crm_mon -1 2>/dev/null | grep -E 'Clone Set|Promoted|Unpromoted|Stopped|Failed|FAILED|OFFLINE|Online|degraded|kmc' \
+    | sed "s/^/cluster:   node$1: crm_mon: /"
+}
+# The agent's own lines in a node's Pacemaker log (its decisions and the kemari errors it reports).
+agent_lines() {
+  grep -hE "$2" "$C/node$1/log/pacemaker/pacemaker.log" 2>/dev/null | head -"${3:-6}" | sed "s/^/cluster:   node$1: /" || true
+}
 
 # Millisecond wall time of a log line: corosync's hires "Dec 06 21:00:00.123", Pacemaker's
 # "Dec 06 21:00:00.123" or ISO; "" if none.
@@ -466,6 +474,7 @@ scenario_host_death() {
   sleep 3
   kill "$POLLER_PID" 2>/dev/null; POLLER_PID=
   crm_status $SECONDARY
+  agent_lines $SECONDARY 'kemari.*(promot|failover|failed over|taking|took over)'
   first_ms=$(grep -E "^checker: connection [0-9]+ from .* first acknowledgement" "$C/checker.log" | tail -1 | grep -oE '[0-9]+$')
   timings "$kill_ms" "$first_ms"
   verdict "$kill_ms"
@@ -508,7 +517,7 @@ scenario_partition() {
   # Both partitions keep quorum (two_node) and there is no fencing: each side's Pacemaker sees
   # the other gone, and the secondary's tries to promote. Kemari's witness lease must refuse it.
   wait_for "both partitions seeing the other node offline" 30 partitioned || { kill $p1; return 1; }
-  log "$tag: each node sees the other offline; holding the partition 25 s"
+  log "$tag: each node sees the other offline; quorum: node1 $(on 1 corosync-quorumtool -s 2>/dev/null | grep -oE 'Quorate: *[A-Za-z]+' | tr -s ' '), node2 $(on 2 corosync-quorumtool -s 2>/dev/null | grep -oE 'Quorate: *[A-Za-z]+' | tr -s ' ') (two_node: each half keeps quorum; no fencing); holding the partition 25 s"
   local t_end=$((SECONDS + 25)) two=0
   while [ $SECONDS -lt $t_end ]; do
     if [[ $(kstate $SECONDARY) == *"failed-over"* || $(kstate $SECONDARY) == "primary "* ]]; then two=1; fi

@@ -209,9 +209,10 @@ public final class ReplicationEngine {
         }
         WitnessLease.Record last = readLease(witness);
         if (last != null && !last.equals(first)) {
-            throw new EngineException(EngineException.Kind.REFUSED, pair.name() + ": failover refused: the witness lease "
-                    + witness.file() + " is still renewed by " + last.owner() + " (generation " + last.generation()
-                    + "): the primary is alive; only the link to it is down");
+            // the holder first: a cluster manager keeps only the start of an exit reason
+            throw new EngineException(EngineException.Kind.REFUSED, pair.name() + ": failover refused: " + last.owner()
+                    + " still renews the witness lease (generation " + last.generation() + "): that primary is alive,"
+                    + " only the link to it is down (lease " + witness.file() + ")");
         }
         throw new EngineException(EngineException.Kind.FAILURE, pair.name() + ": the receive daemon did not take over within "
                 + limit.toSeconds() + "s; see its log");
