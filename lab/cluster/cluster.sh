@@ -114,14 +114,17 @@ for ns in $NS1 $NS2 $NSW; do
 done
 
 # ---------------------------------------------------------------------------------------------
-# State of the current cluster, for teardown.
-W= INIT1= INIT2= CHECKER_PID= POLLER_PID= PIDNS1= PIDNS2=
+# State of the current cluster. Each scenario runs in a subshell (so that `set -e` holds in it),
+# so every process it starts is also recorded in $W/pids, where teardown finds it; the PID
+# namespaces of all nodes ever started are kept there for the final check.
+INIT1= INIT2= CHECKER_PID= POLLER_PID=
 failed=0
 
 W=$(mktemp -d /tmp/kmc-cluster.XXXXXX)
 # hacluster must traverse it to the nodes' bind-mounted directories
 chmod 755 "$W"
-RUNLOG=$W/run.log
+mkdir -p "$W/pids"
+track() { echo "$2" > "$W/pids/$1"; }
 
 node_pid() { if [ "$1" = 1 ]; then echo "$INIT1"; else echo "$INIT2"; fi; }
 # A command on a node, in all of its namespaces.
@@ -129,13 +132,14 @@ on() { local n=$1; shift; nsenter -t "$(node_pid "$n")" -n -m -u -i -p "$@"; }
 
 # Every process in our nodes' PID namespaces, in our network namespaces, or naming our work dir.
 our_processes() {
-  local p ns
-  for p in /proc/[0-9]*; do
-    ns=$(readlink "$p/ns/pid" 2>/dev/null) || continue
-    if [ -n "$PIDNS1" ] && [ "$ns" = "$PIDNS1" ] || [ -n "$PIDNS2" ] && [ "$ns" = "$PIDNS2" ]; then
-      echo "${p#/proc/}"
-    fi
-  done
+  local p ns ours
+  ours=$(cat "$W"/pids/pidns.* 2>/dev/null | sort -u)
+  if [ -n "$ours" ]; then
+    for p in /proc/[0-9]*; do
+      ns=$(readlink "$p/ns/pid" 2>/dev/null) || continue
+      if grep -qxF "$ns" <<< "$ours"; then echo "${p#/proc/}"; fi
+    done
+  fi
   for ns in $NS1 $NS2 $NSW; do
     [ -e /run/netns/$ns ] && ip netns pids $ns 2>/dev/null
   done
@@ -143,13 +147,15 @@ our_processes() {
 }
 
 stop_cluster() {
-  local p deadline
-  for p in "$POLLER_PID" "$CHECKER_PID"; do
-    [ -n "$p" ] && kill "$p" 2>/dev/null || true
+  local p f deadline
+  for f in "$W"/pids/checker "$W"/pids/poller.*; do
+    [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+    rm -f "$f"
   done
   # SIGKILL of a node's init ends every process of the node at once, as a power cut does.
-  for p in "$INIT1" "$INIT2"; do
-    [ -n "$p" ] && kill -KILL "$p" 2>/dev/null || true
+  for f in "$W"/pids/init.*; do
+    [ -f "$f" ] && kill -KILL "$(cat "$f")" 2>/dev/null || true
+    rm -f "$f"
   done
   deadline=$((SECONDS + STOP_LIMIT))
   while [ -n "$(our_processes | sort -u)" ] && [ $SECONDS -lt $deadline ]; do
@@ -169,7 +175,6 @@ teardown() {
   left=$(our_processes | sort -u | tr '\n' ' ')
   local ns_left=""
   for ns in $NS1 $NS2 $NSW; do [ -e /run/netns/$ns ] && ns_left+="$ns "; done
-  PIDNS1= PIDNS2=
   if [ -n "$left$ns_left" ]; then
     echo "cluster: TEARDOWN FAILED: still alive: pids ${left:-none}; namespaces ${ns_left:-none}" >&2
     rc=1
@@ -285,7 +290,7 @@ EOF
 
 # ---------------------------------------------------------------------------------------------
 start_cluster() {
-  local tag=$1 n cib
+  local tag=$1 n
   C=$W/$tag
   mkdir -p "$C"
   rm -f "$W/shared/witness/$PAIR.lease"
@@ -324,6 +329,7 @@ start_cluster() {
     --listen $CHECKER_ADDR:$CHECKER_PORT --disk "$W/shared/disk.img" --progress "$C/checker.progress" \
     --stop "$C/checker.stop" > "$C/checker.log" 2>&1 &
   CHECKER_PID=$!
+  track checker $CHECKER_PID
 
   cibadmin --empty > "$C/cib.xml"
   CIB_file=$C/cib.xml crm_attribute --type crm_config --name dc-deadtime --update 2s
@@ -376,7 +382,9 @@ EOF
       sleep 0.05
     done
     [ -n "$init" ] || die "node$n: no init process under launcher $launcher"
-    if [ "$n" = 1 ]; then INIT1=$init; PIDNS1=$(readlink /proc/$init/ns/pid); else INIT2=$init; PIDNS2=$(readlink /proc/$init/ns/pid); fi
+    track init.$n "$init"
+    readlink /proc/$init/ns/pid > "$W/pids/pidns.$tag.$n"
+    if [ "$n" = 1 ]; then INIT1=$init; else INIT2=$init; fi
   done
   log "$tag: nodes up (init pids $INIT1, $INIT2), checker pid $CHECKER_PID; waiting for quorum"
   wait_for "quorum and both nodes online" 90 cluster_online
@@ -434,9 +442,10 @@ verdict() {
   local after=$1 i
   echo "${after:+after=$after}" > "$C/checker.stop"
   for i in $(seq 200); do kill -0 "$CHECKER_PID" 2>/dev/null || break; sleep 0.1; done
-  wait "$CHECKER_PID" 2>/dev/null
-  local rc=$?
+  local rc=0
+  wait "$CHECKER_PID" 2>/dev/null || rc=$?
   CHECKER_PID=
+  rm -f "$W/pids/checker"
   grep -E 'acknowledged writes|VERDICT|PROBLEM' "$C/checker.log" | sed 's/^/cluster:   /'
   grep -q 'VERDICT: PASS' "$C/checker.log" && [ "$rc" = 0 ]
 }
@@ -452,7 +461,11 @@ agent_lines() {
 
 # Millisecond wall time of a log line: corosync's hires "Dec 06 21:00:00.123", Pacemaker's
 # "Dec 06 21:00:00.123" or ISO; "" if none.
-line_ms() { local t; t=$(echo "$1" | grep -oE '^[A-Z][a-z]{2} +[0-9]+ [0-9:]{8}(\.[0-9]+)?'); [ -n "$t" ] && date -d "$t" +%s%3N; }
+line_ms() {
+  local t
+  t=$(echo "$1" | grep -oE '^[A-Z][a-z]{2} +[0-9]+ [0-9:]{8}(\.[0-9]+)?' || true)
+  if [ -n "$t" ]; then date -d "$t" +%s%3N; fi
+}
 since() { echo "$(( $1 - $2 ))"; }
 
 # ---------------------------------------------------------------------------------------------
@@ -463,6 +476,7 @@ scenario_host_death() {
   log "$tag: settled: node$PRIMARY primary, node$SECONDARY secondary ($(kstate $SECONDARY)), $(acks) acknowledged writes"
   crm_status $SECONDARY
   poll_phases $SECONDARY "$C/phases.node$SECONDARY" & POLLER_PID=$!
+  track poller.$SECONDARY $POLLER_PID
   sleep 3
   local before; before=$(acks)
   kill_ms=$(now_ms)
@@ -472,7 +486,7 @@ scenario_host_death() {
   wait_for "promoted survivor (kemari failed over on node$SECONDARY and Pacemaker promoted it)" $FAILOVER_LIMIT survivor_promoted || { crm_status $SECONDARY; return 1; }
   wait_for "new output after the failover" 30 new_output_after "$before" || return 1
   sleep 3
-  kill "$POLLER_PID" 2>/dev/null; POLLER_PID=
+  kill "$POLLER_PID" 2>/dev/null || true; POLLER_PID=
   crm_status $SECONDARY
   agent_lines $SECONDARY 'kemari.*(promot|failover|failed over|taking|took over)'
   first_ms=$(grep -E "^checker: connection [0-9]+ from .* first acknowledgement" "$C/checker.log" | tail -1 | grep -oE '[0-9]+$')
@@ -509,14 +523,16 @@ scenario_partition() {
   wait_for "settled pair" $SETTLE_LIMIT pair_settled || return 1
   log "$tag: settled: node$PRIMARY primary, node$SECONDARY secondary, $(acks) acknowledged writes"
   poll_phases $PRIMARY "$C/phases.node$PRIMARY" & local p1=$!
+  track poller.$PRIMARY $p1
   poll_phases $SECONDARY "$C/phases.node$SECONDARY" & POLLER_PID=$!
+  track poller.$SECONDARY $POLLER_PID
   sleep 2
   cut_ms=$(now_ms)
   ip -n kmc$PRIMARY link set kmc${PRIMARY}c down
   log "$tag: link cut (kmc${PRIMARY}c down): node$PRIMARY and node$SECONDARY can no longer reach each other; both still reach the checker"
   # Both partitions keep quorum (two_node) and there is no fencing: each side's Pacemaker sees
   # the other gone, and the secondary's tries to promote. Kemari's witness lease must refuse it.
-  wait_for "both partitions seeing the other node offline" 30 partitioned || { kill $p1; return 1; }
+  wait_for "both partitions seeing the other node offline" 30 partitioned || { kill $p1 || true; return 1; }
   log "$tag: each node sees the other offline; quorum: node1 $(on 1 corosync-quorumtool -s 2>/dev/null | grep -oE 'Quorate: *[A-Za-z]+' | tr -s ' '), node2 $(on 2 corosync-quorumtool -s 2>/dev/null | grep -oE 'Quorate: *[A-Za-z]+' | tr -s ' ') (two_node: each half keeps quorum; no fencing); holding the partition 25 s"
   local t_end=$((SECONDS + 25)) two=0
   while [ $SECONDS -lt $t_end ]; do
@@ -535,8 +551,8 @@ scenario_partition() {
   local heal_ms; heal_ms=$(now_ms)
   log "$tag: link healed"
   local old_primary=$PRIMARY
-  wait_for "recovered pair (one primary protected, one secondary with a replica)" $HEAL_LIMIT pair_settled_and_clean || { crm_status 1; kill $p1; return 1; }
-  kill $p1 2>/dev/null; kill "$POLLER_PID" 2>/dev/null; POLLER_PID=
+  wait_for "recovered pair (one primary protected, one secondary with a replica)" $HEAL_LIMIT pair_settled_and_clean || { crm_status 1; kill $p1 || true; return 1; }
+  kill $p1 2>/dev/null || true; kill "$POLLER_PID" 2>/dev/null || true; POLLER_PID=
   log "$tag: recovered $(( ($(now_ms) - heal_ms) / 1000 )) s after the heal: node$PRIMARY primary, node$SECONDARY secondary ($(kstate $SECONDARY))"
   [ "$PRIMARY" = "$old_primary" ] || log "$tag: note: the primary moved from node$old_primary to node$PRIMARY"
   crm_status $PRIMARY
@@ -566,12 +582,14 @@ for ((r = 1; r <= runs; r++)); do
     tag=$s-$r
     log "=== $tag ($(date -u +%H:%M:%S))"
     t0=$SECONDS
-    ok=0
-    case $s in
-      host-death) scenario_host_death "$tag" && ok=1 || true ;;
-      partition) scenario_partition "$tag" && ok=1 || true ;;
-    esac
+    # a subshell, so that errexit holds in the scenario (it does not in a function called from a
+    # condition): any failing step fails the scenario, and the next one still runs
+    set +e
+    ( set -e; "scenario_${s//-/_}" "$tag" )
+    ok=$?
+    set -e
     stop_cluster
+    [ "$ok" = 0 ] && ok=1 || ok=0
     if [ "$ok" = 1 ]; then
       passed=$((passed + 1))
       log "=== $tag: PASS ($((SECONDS - t0)) s)"
