@@ -45,7 +45,7 @@ scenarios=()
 while [ $# -gt 0 ]; do
   case $1 in
     --runs) runs=${2:?--runs needs a number}; shift ;;
-    host-death|partition) scenarios+=("$1") ;;
+    host-death|partition|daemon-death) scenarios+=("$1") ;;
     --keep) keep=1 ;;
     -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "cluster: unknown argument '$1' (expected --runs N, host-death, partition)" >&2; exit 2 ;;
@@ -69,7 +69,7 @@ TOKEN_MS=1000
 # instance's recurring monitor, starts before kemari's own takeover completes: a monitor that
 # found a failed-over receiver before the promote would report it promoted, which Pacemaker
 # treats as a failure and recovers by demote and stop, destroying the guest.
-LEASE_MS=4000
+LEASE_MS=${KMC_LEASE_MS:-4000}
 # Bounds (s).
 SETTLE_LIMIT=120
 FAILOVER_LIMIT=60
@@ -282,7 +282,7 @@ primitive $PAIR ocf:kemari:kemari \\
   op demote timeout=120s interval=0 \\
   op notify timeout=30s interval=0 \\
   op monitor interval=4s role=Promoted timeout=30s \\
-  op monitor interval=6s role=Unpromoted timeout=30s
+  op monitor interval=${KMC_UNPROMOTED_MONITOR:-6s} role=Unpromoted timeout=30s
 clone $PAIR-clone $PAIR \\
   meta promotable=true promoted-max=1 promoted-node-max=1 clone-max=2 clone-node-max=1 notify=true \\
   migration-threshold=3 failure-timeout=20s
@@ -467,6 +467,14 @@ line_ms() {
   if [ -n "$t" ]; then date -d "$t" +%s%3N; fi
 }
 since() { echo "$(( $1 - $2 ))"; }
+# The first line of a log matching a pattern, logged at or after a wall-clock millisecond.
+first_after() {
+  local after=$1 file=$2 pattern=$3 line t
+  while IFS= read -r line; do
+    t=$(line_ms "$line")
+    if [ -n "$t" ] && [ "$t" -ge "$after" ]; then echo "$line"; return 0; fi
+  done < <(grep -E "$pattern" "$file" 2>/dev/null || true)
+}
 
 # ---------------------------------------------------------------------------------------------
 scenario_host_death() {
@@ -503,9 +511,9 @@ new_output_after() { [ "$(acks)" -gt "$1" ]; }
 timings() {
   local kill_ms=$1 first_ms=$2 corosync_line pcmk_line promote_line t_coro t_pcmk t_prom t_take t_fo
   local clog=$C/node$SECONDARY/log/corosync/corosync.log plog=$C/node$SECONDARY/log/pacemaker/pacemaker.log
-  corosync_line=$(grep -E 'A new membership .* was formed|Members left' "$clog" | tail -1 || true)
-  pcmk_line=$(grep -E 'node1 .*lost|node2 .*lost|Node node[12] state is now lost' "$plog" | head -1 || true)
-  promote_line=$(grep -E 'Requesting local execution of promote operation|Initiating promote operation' "$plog" | tail -1 || true)
+  corosync_line=$(first_after "$kill_ms" "$clog" 'A new membership .* was formed|Members left')
+  pcmk_line=$(first_after "$kill_ms" "$plog" "Node node$PRIMARY state is now lost|node$PRIMARY.* lost")
+  promote_line=$(first_after "$kill_ms" "$plog" 'Requesting local execution of promote operation')
   t_coro=$(line_ms "$corosync_line") t_pcmk=$(line_ms "$pcmk_line") t_prom=$(line_ms "$promote_line")
   t_take=$(awk '$3=="taking-over"{print $1; exit}' "$C/phases.node$SECONDARY")
   t_fo=$(awk '$3=="failed-over"{print $1; exit}' "$C/phases.node$SECONDARY")
@@ -517,6 +525,33 @@ timings() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Not in CI: only the primary's kemari daemon dies (SIGKILL), its host and Pacemaker live on.
+# The secondary fails over by itself; Pacemaker learns of it only from monitors: the promoted
+# instance's says not running, the unpromoted one's says promoted (degraded).
+scenario_daemon_death() {
+  local tag=$1 kill_ms pid
+  start_cluster "$tag" || return 1
+  wait_for "settled pair" $SETTLE_LIMIT pair_settled || return 1
+  log "$tag: settled: node$PRIMARY primary, node$SECONDARY secondary, $(acks) acknowledged writes"
+  poll_phases $SECONDARY "$C/phases.node$SECONDARY" & POLLER_PID=$!
+  track poller.$SECONDARY $POLLER_PID
+  pid=$(awk -F= '/^pid=/{print $2}' /proc/$(node_pid $PRIMARY)/root/run/kemari/$PAIR.state)
+  local before; before=$(acks)
+  kill_ms=$(now_ms)
+  on $PRIMARY kill -KILL "$pid"
+  log "$tag: SIGKILL of node$PRIMARY's kemari daemon (pid $pid in the node); $before writes acknowledged"
+  wait_for "failover on node$SECONDARY" $FAILOVER_LIMIT eval '[[ $(kstate $SECONDARY) == "secondary failed-over "* ]]' || return 1
+  log "$tag: node$SECONDARY failed over; watching Pacemaker for 40 s"
+  local t_end=$((SECONDS + 40))
+  while [ $SECONDS -lt $t_end ]; do sleep 1; done
+  kill "$POLLER_PID" 2>/dev/null || true; POLLER_PID=
+  log "$tag: node$SECONDARY phases: $(awk '{print $2"/"$3}' "$C/phases.node$SECONDARY" | uniq | tr '\n' ' ')"
+  crm_status $SECONDARY
+  grep -hE "Actions: |Result of (promote|demote|stop|start|monitor) operation" "$C/node$SECONDARY/log/pacemaker/pacemaker.log" \
+    | awk -v k="$kill_ms" '1' | tail -20 | sed 's/^/cluster:   /'
+  verdict "$kill_ms"
+}
+
 scenario_partition() {
   local tag=$1 cut_ms
   start_cluster "$tag" || return 1

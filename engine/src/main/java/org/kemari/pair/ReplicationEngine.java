@@ -92,7 +92,7 @@ public final class ReplicationEngine {
         WitnessLease lease = lease(pair, OwnerNames.secondary(pair), s);
         try {
             boolean failedOver = new SecondarySide(pair, s.hypervisor(), replicas(pair, s.hypervisor()), PairDevices.of(pair, s.hypervisor()),
-                    phase, s.log(), lease).run();
+                    phase, s.log(), lease, s.manualFailover()).run();
             return failedOver ? Outcome.FAILED_OVER : Outcome.STOPPED;
         } catch (IOException e) {
             throw new EngineException(EngineException.Kind.PEER_UNREACHABLE, "cannot listen on " + pair.secondary().host() + ":"
@@ -189,6 +189,13 @@ public final class ReplicationEngine {
         WitnessLease.Record first = readLease(witness);
         Duration limit = lease.multipliedBy(2).plusSeconds(5);
         long deadline = System.nanoTime() + limit.toNanos();
+        Path request = PhaseReporter.failoverRequest(states.path(), pair.name());
+        try {
+            // a receiver started with --manual-failover waits for this before it contends
+            Files.writeString(request, Instant.now() + "\n");
+        } catch (IOException e) {
+            throw new EngineException(EngineException.Kind.FAILURE, "cannot request failover in " + states.path() + ": " + e.getMessage(), e);
+        }
         try {
             while (System.nanoTime() - deadline < 0) {
                 Optional<PairState> now = states.read(pair.name());
@@ -206,6 +213,13 @@ public final class ReplicationEngine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EngineException(EngineException.Kind.FAILURE, pair.name() + ": interrupted while waiting for the takeover", e);
+        } finally {
+            // served (the daemon deletes it as it fails over) or withdrawn: a manual receiver stops contending
+            try {
+                Files.deleteIfExists(request);
+            } catch (IOException e) {
+                log.println("kemari: failover: " + pair.name() + ": cannot withdraw the request " + request + ": " + e.getMessage());
+            }
         }
         WitnessLease.Record last = readLease(witness);
         if (last != null && !last.equals(first)) {
