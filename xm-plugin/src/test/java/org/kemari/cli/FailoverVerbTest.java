@@ -179,6 +179,42 @@ class FailoverVerbTest {
         }
     }
 
+    /**
+     * The real daemons, the receiver under a cluster manager (--manual-failover): the primary's
+     * SIGKILL leaves the replica paused (taking-over) however long the lease has been out, until
+     * `kemari failover` asks; then it takes the lease at once and runs the replica.
+     */
+    @Test
+    @Timeout(240)
+    void aManualReceiverWaitsForTheRequestThenFailsOver() throws Exception {
+        assumeTrue(KemariTest.backendPresent("sim"), "the sim backend is not in this build");
+        try (PairLab lab = PairLab.open("failover-manual")) {
+            Path cfg = lab.pair().config();
+            Files.writeString(cfg, Files.readString(cfg).replace("timeout: 300ms", "timeout: 3s")
+                    .replace("lease-duration: 300ms", "lease-duration: 1s"));
+            lab.start("secondary", "receive", java.util.List.of("--manual-failover"));
+            lab.await("secondary", st -> st.phase() == PairPhase.RECEIVING, "secondary listening", Duration.ofSeconds(90));
+            lab.start("primary", "protect");
+            lab.await("primary", st -> st.phase() == PairPhase.PROTECTED, "primary protected", Duration.ofSeconds(90));
+            lab.await("secondary", st -> st.phase() == PairPhase.RECEIVING && st.epoch() > 0, "secondary holding a replica",
+                    Duration.ofSeconds(90));
+            lab.kill("primary");
+            lab.await("secondary", st -> st.phase() == PairPhase.TAKING_OVER, "secondary taking over", Duration.ofSeconds(30));
+            // three lease durations: an automatic receiver would have failed over long since
+            Thread.sleep(3000);
+            assertThat(lab.state("secondary").orElseThrow().phase()).isEqualTo(PairPhase.TAKING_OVER);
+            assertThat(Files.readString(lab.pair().log("secondary"))).contains("kept paused until 'kemari failover' asks");
+
+            Run r = Run.of(Main.engine(), lab.pair().stateDir("secondary"), "failover", "--config",
+                    lab.pair().config("secondary").toString());
+
+            assertThat(r.code()).as(r.err()).isEqualTo(ExitCode.FAILED_OVER.code());
+            assertThat(r.err()).contains("the receive daemon took over: the replica runs here now");
+            assertThat(lab.state("secondary").orElseThrow().phase()).isEqualTo(PairPhase.FAILED_OVER);
+            assertThat(lab.pair().stateDir("secondary").resolve("demo.failover")).doesNotExist();
+        }
+    }
+
     /** The real daemons: while the primary renews the lease, the secondary refuses and keeps receiving. */
     @Test
     @Timeout(240)
