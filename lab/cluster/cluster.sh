@@ -101,8 +101,8 @@ need_packages() {
   systemctl disable --now pacemaker corosync >/dev/null 2>&1 || true
 }
 
-[ "$(id -u)" = 0 ] || { echo "cluster: must run as root (network namespaces, bind mounts, packages)" >&2; exit 3; }
 need_packages
+[ "$(id -u)" = 0 ] || { echo "cluster: must run as root (network namespaces, bind mounts)" >&2; exit 3; }
 for c in ip nsenter unshare setsid corosync-keygen cibadmin crm java; do
   command -v "$c" >/dev/null || die "$c not found (needed to build the cluster)"
 done
