@@ -13,7 +13,13 @@ import org.kemari.xen.Hypervisor;
  * @param log             where the engine writes one-line, journald-friendly messages
  * @param receiverCommand xl remus -s: command that starts the receiver on the secondary (run by
  *                        sh); null when the receiver is already running there (systemd, Pacemaker)
+ * @param manualFailover  receive only: when the primary is lost, keep the replica paused and fail
+ *                        over only when asked (`kemari failover`), because a cluster manager decides
  */
 public record PairRun(PairConfig pair, Hypervisor hypervisor, DomainInfo domain, PairHost host, PrintStream log,
-                      String receiverCommand) {
+                      String receiverCommand, boolean manualFailover) {
+    public PairRun(PairConfig pair, Hypervisor hypervisor, DomainInfo domain, PairHost host, PrintStream log,
+                   String receiverCommand) {
+        this(pair, hypervisor, domain, host, log, receiverCommand, false);
+    }
 }

@@ -92,7 +92,7 @@ public final class ReplicationEngine {
         WitnessLease lease = lease(pair, OwnerNames.secondary(pair), s);
         try {
             boolean failedOver = new SecondarySide(pair, s.hypervisor(), replicas(pair, s.hypervisor()), PairDevices.of(pair, s.hypervisor()),
-                    phase, s.log(), lease).run();
+                    phase, s.log(), lease, s.manualFailover()).run();
             return failedOver ? Outcome.FAILED_OVER : Outcome.STOPPED;
         } catch (IOException e) {
             throw new EngineException(EngineException.Kind.PEER_UNREACHABLE, "cannot listen on " + pair.secondary().host() + ":"
@@ -127,6 +127,14 @@ public final class ReplicationEngine {
      */
     public Outcome failover(PairConfig pair, PrintStream log, StateDir states) {
         Optional<PairState> running = states.read(pair.name());
+        if (running.isPresent() && running.get().phase() == PairPhase.FAILED_OVER) {
+            // a cluster manager's promote after the daemon failed over by itself: nothing to do
+            log.println("kemari: failover: " + pair.name() + ": the replica runs here already (epoch " + running.get().epoch() + ")");
+            return Outcome.FAILED_OVER;
+        }
+        if (running.isPresent() && running.get().phase() == PairPhase.TAKING_OVER) {
+            return awaitTakeover(pair, log, states);
+        }
         if (running.isEmpty() || running.get().phase() != PairPhase.RECEIVING) {
             throw new EngineException(EngineException.Kind.FAILURE, pair.name() + ": no receive daemon with a replica on this host"
                     + running.map(st -> " (state: " + st.phase() + ")").orElse(""));
@@ -164,6 +172,74 @@ public final class ReplicationEngine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EngineException(EngineException.Kind.FAILURE, pair.name() + ": interrupted while waiting for failover", e);
+        }
+    }
+
+    /**
+     * The receive daemon lost its primary and contends for the lease by itself (a cluster
+     * manager promotes it after the primary's host died, or behind a partition): waits for it to
+     * take over, two lease durations and 5 s at most. If the lease changed hands meanwhile
+     * without this host taking it, its holder is alive and renewing: refused, so that no caller
+     * goes on to start the guest some other way.
+     */
+    private static Outcome awaitTakeover(PairConfig pair, PrintStream log, StateDir states) {
+        Duration lease = pair.witness() == null ? Duration.ofSeconds(3) : pair.witness().leaseDuration();
+        WitnessLease witness = pair.witness() == null ? null
+                : new WitnessLease(pair.witness().leaseFile(), OwnerNames.secondary(pair), lease);
+        WitnessLease.Record first = readLease(witness);
+        Duration limit = lease.multipliedBy(2).plusSeconds(5);
+        long deadline = System.nanoTime() + limit.toNanos();
+        Path request = PhaseReporter.failoverRequest(states.path(), pair.name());
+        try {
+            // a receiver started with --manual-failover waits for this before it contends
+            Files.writeString(request, Instant.now() + "\n");
+        } catch (IOException e) {
+            throw new EngineException(EngineException.Kind.FAILURE, "cannot request failover in " + states.path() + ": " + e.getMessage(), e);
+        }
+        try {
+            while (System.nanoTime() - deadline < 0) {
+                Optional<PairState> now = states.read(pair.name());
+                if (now.isPresent() && now.get().phase() == PairPhase.FAILED_OVER) {
+                    log.println("kemari: failover: " + pair.name() + ": the receive daemon took over: the replica runs here now (epoch "
+                            + now.get().epoch() + ")");
+                    return Outcome.FAILED_OVER;
+                }
+                if (now.isEmpty() || now.get().phase() != PairPhase.TAKING_OVER) {
+                    throw new EngineException(EngineException.Kind.FAILURE, pair.name() + ": the receive daemon was taking over and is now "
+                            + now.map(st -> st.phase().word()).orElse("gone") + "; see its log");
+                }
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException(EngineException.Kind.FAILURE, pair.name() + ": interrupted while waiting for the takeover", e);
+        } finally {
+            // served (the daemon deletes it as it fails over) or withdrawn: a manual receiver stops contending
+            try {
+                Files.deleteIfExists(request);
+            } catch (IOException e) {
+                log.println("kemari: failover: " + pair.name() + ": cannot withdraw the request " + request + ": " + e.getMessage());
+            }
+        }
+        WitnessLease.Record last = readLease(witness);
+        if (last != null && !last.equals(first)) {
+            // the holder first: a cluster manager keeps only the start of an exit reason
+            throw new EngineException(EngineException.Kind.REFUSED, pair.name() + ": failover refused: " + last.owner()
+                    + " still renews the witness lease (generation " + last.generation() + "): that primary is alive,"
+                    + " only the link to it is down (lease " + witness.file() + ")");
+        }
+        throw new EngineException(EngineException.Kind.FAILURE, pair.name() + ": the receive daemon did not take over within "
+                + limit.toSeconds() + "s; see its log");
+    }
+
+    private static WitnessLease.Record readLease(WitnessLease witness) {
+        if (witness == null) {
+            return null;
+        }
+        try {
+            return witness.read();
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

@@ -50,8 +50,17 @@ final class SecondarySide {
     private final AtomicReference<HeldLog> lastHeld = new AtomicReference<>();
     private final HvmTakeover platform;
 
+    /** receive --manual-failover: a lost primary is taken over only when `kemari failover` asks. */
+    private final boolean manualFailover;
+
     SecondarySide(PairConfig pair, Hypervisor hv, ReplicaFactory replicas, GuestDevices devices, PhaseReporter phase,
                   PrintStream log, WitnessLease witness) {
+        this(pair, hv, replicas, devices, phase, log, witness, false);
+    }
+
+    SecondarySide(PairConfig pair, Hypervisor hv, ReplicaFactory replicas, GuestDevices devices, PhaseReporter phase,
+                  PrintStream log, WitnessLease witness, boolean manualFailover) {
+        this.manualFailover = manualFailover;
         this.pair = pair;
         this.hv = hv;
         this.replicas = replicas;
@@ -186,10 +195,41 @@ final class SecondarySide {
     private boolean takeOver(ReceiverOutcome outcome, Connections incoming) throws InterruptedException {
         int replica = outcome.replicaDomid();
         refuseIfImpossible(replica, outcome.lastCommitted());
-        log.println("kemari: receive: " + pair.name() + ": primary lost; replica dom " + replica + " holds "
-                + outcome.lastCommitted() + "; taking the witness lease " + witness.file());
+        if (manualFailover) {
+            log.println("kemari: receive: " + pair.name() + ": primary lost; replica dom " + replica + " holds "
+                    + outcome.lastCommitted() + "; kept paused until 'kemari failover' asks (--manual-failover)");
+        } else {
+            log.println("kemari: receive: " + pair.name() + ": primary lost; replica dom " + replica + " holds "
+                    + outcome.lastCommitted() + "; taking the witness lease " + witness.file());
+        }
+        boolean asked = false;
         while (true) {
             phase.report(PairPhase.TAKING_OVER, outcome.lastCommitted().number());
+            if (manualFailover && !phase.failoverRequested()) {
+                // Not asked (or the request was withdrawn): the cluster manager decides where the
+                // guest runs. Keep following the lease, so that once asked a long-dead holder's
+                // lease is taken at once.
+                if (asked) {
+                    log.println("kemari: receive: " + pair.name() + ": the failover request was withdrawn; replica kept paused");
+                    asked = false;
+                }
+                watchLease();
+                if (phase.stopRequested()) {
+                    discard(replica);
+                    return false;
+                }
+                if (incoming.pending()) {
+                    log.println("kemari: receive: " + pair.name() + ": the primary is back; resyncing");
+                    discard(replica);
+                    return false;
+                }
+                phase.awaitStop(POLL);
+                continue;
+            }
+            if (manualFailover && !asked) {
+                log.println("kemari: receive: " + pair.name() + ": failover requested; taking the witness lease " + witness.file());
+                asked = true;
+            }
             WitnessLease.Contention c;
             try {
                 c = witness.contend();

@@ -24,12 +24,41 @@ public final class CheckerServer implements AutoCloseable {
     private final OutputLedger ledger = new OutputLedger();
     private final List<String> malformed = new ArrayList<>();
     private final List<Socket> peers = new ArrayList<>();
-    /** Per connection: when it was accepted and when its first acknowledgement came (0: none yet). */
+    /**
+     * Per connection: when it was accepted, when its first and its last acknowledgement came (0:
+     * none yet), and the wall-clock millisecond of its first acknowledgement (for logs of other
+     * processes, which only share the wall clock).
+     */
     private final List<long[]> connections = new ArrayList<>();
+    private final List<String> remotes = new ArrayList<>();
+    private volatile Listener listener = Listener.NONE;
+
+    /** What a standalone checker reports as it happens (CheckerMain); called on the reading threads. */
+    public interface Listener {
+        Listener NONE = new Listener() {
+        };
+
+        default void accepted(int connection, String remote) {
+        }
+
+        default void firstAck(int connection, String remote, AckRecord ack) {
+        }
+    }
+
+    public void listener(Listener l) {
+        listener = l;
+    }
     private final Thread acceptor;
 
     public CheckerServer() throws IOException {
-        server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+        this(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    /** Listens on {@code bind}: the cluster lab puts the checker in a namespace of its own, reached by address. */
+    public CheckerServer(InetSocketAddress bind) throws IOException {
+        server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(bind, 8);
         acceptor = new Thread(this::acceptLoop, "kemari-checker");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -58,6 +87,28 @@ public final class CheckerServer implements AutoCloseable {
         return first;
     }
 
+    /**
+     * Two writers: an acknowledgement on a connection after a later-accepted connection had
+     * already sent its first one. One copy of the guest at a time means the old sender is silent
+     * once the new one speaks (a dead primary's last packets arrive before its replica can run:
+     * the replica waits out the witness lease first).
+     */
+    public synchronized List<String> overlappingWriters() {
+        List<String> found = new ArrayList<>();
+        for (int i = 0; i < connections.size(); i++) {
+            for (int j = i + 1; j < connections.size(); j++) {
+                long[] older = connections.get(i);
+                long[] newer = connections.get(j);
+                if (older[2] != 0 && newer[1] != 0 && older[2] - newer[1] > 0) {
+                    found.add("two writers: connection " + (i + 1) + " (" + remotes.get(i) + ") still acknowledged writes "
+                            + (older[2] - newer[1]) / 1_000_000 + " ms after connection " + (j + 1) + " (" + remotes.get(j)
+                            + ") sent its first");
+                }
+            }
+        }
+        return found;
+    }
+
     public synchronized List<String> malformed() {
         return List.copyOf(malformed);
     }
@@ -66,12 +117,16 @@ public final class CheckerServer implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
-                long[] times = {System.nanoTime(), 0};
+                long[] times = {System.nanoTime(), 0, 0};
+                int index;
                 synchronized (this) {
                     peers.add(s);
                     connections.add(times);
+                    remotes.add(String.valueOf(s.getRemoteSocketAddress()));
+                    index = connections.size();
                 }
-                Thread t = new Thread(() -> read(s, times), "kemari-checker " + s.getRemoteSocketAddress());
+                listener.accepted(index, String.valueOf(s.getRemoteSocketAddress()));
+                Thread t = new Thread(() -> read(s, times, index), "kemari-checker " + s.getRemoteSocketAddress());
                 t.setDaemon(true);
                 t.start();
             } catch (IOException e) {
@@ -80,7 +135,7 @@ public final class CheckerServer implements AutoCloseable {
         }
     }
 
-    private void read(Socket s, long[] times) {
+    private void read(Socket s, long[] times, int index) {
         try (InputStream raw = s.getInputStream(); DataInputStream in = new DataInputStream(raw)) {
             while (true) {
                 int len = Integer.reverseBytes(in.readInt());
@@ -91,16 +146,23 @@ public final class CheckerServer implements AutoCloseable {
                 byte[] packet = new byte[len];
                 in.readFully(packet);
                 try {
-                    Optional<AckRecord> ack = AckRecord.fromPacket(packet);
-                    if (ack.isEmpty()) {
+                    Optional<AckRecord> parsed = AckRecord.fromPacket(packet);
+                    if (parsed.isEmpty()) {
                         continue;
                     }
-                    ledger.record(ack.get());
+                    AckRecord ack = parsed.get();
+                    ledger.record(ack);
                     long now = System.nanoTime();
+                    boolean first;
                     synchronized (this) {
-                        if (times[1] == 0) {
+                        first = times[1] == 0;
+                        if (first) {
                             times[1] = now;
                         }
+                        times[2] = now;
+                    }
+                    if (first) {
+                        listener.firstAck(index, String.valueOf(s.getRemoteSocketAddress()), ack);
                     }
                 } catch (IllegalArgumentException e) {
                     complain(s.getRemoteSocketAddress() + ": " + e.getMessage());

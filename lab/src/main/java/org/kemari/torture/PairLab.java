@@ -99,6 +99,11 @@ public final class PairLab implements AutoCloseable {
      * @param jvmOptions e.g. {@code -Dkemari.crashpoint=...}
      */
     public Process start(String role, String verb, String... jvmOptions) throws IOException {
+        return start(role, verb, List.of(), jvmOptions);
+    }
+
+    /** As {@link #start(String, String, String...)}, with {@code args} after the verb's own (e.g. --manual-failover). */
+    public Process start(String role, String verb, List<String> args, String... jvmOptions) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(List.of(jvmOptions));
@@ -111,6 +116,7 @@ public final class PairLab implements AutoCloseable {
         cmd.add("--state-dir");
         cmd.add(pair.stateDir(role).toString());
         cmd.add("-e");
+        cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(pair.log(role).toFile())).start();
         synchronized (children) {

@@ -121,4 +121,52 @@ class CheckerTest {
         }
         assertThat(DiskAudit.audit(img, ledger.lastAckPerBlock())).singleElement().asString().contains("torn");
     }
+
+    private static void send(java.io.OutputStream out, AckRecord a) throws Exception {
+        byte[] p = a.encode();
+        out.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(p.length).array());
+        out.write(p);
+        out.flush();
+    }
+
+    private static void awaitAcks(CheckerServer c, long n) throws InterruptedException {
+        for (int i = 0; i < 500 && c.ledger().acknowledged() < n; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(c.ledger().acknowledged()).isGreaterThanOrEqualTo(n);
+    }
+
+    /** A failover: the old sender falls silent before the new one speaks. One writer at a time. */
+    @Test
+    void aSenderThatFallsSilentBeforeItsSuccessorSpeaksIsOneWriter() throws Exception {
+        try (CheckerServer c = new CheckerServer();
+             java.net.Socket old = new java.net.Socket(c.address().getAddress(), c.address().getPort());
+             java.net.Socket replica = new java.net.Socket(c.address().getAddress(), c.address().getPort())) {
+            send(old.getOutputStream(), ack(0, 0));
+            awaitAcks(c, 1);
+            send(replica.getOutputStream(), ack(1, 1));
+            awaitAcks(c, 2);
+            assertThat(c.overlappingWriters()).isEmpty();
+        }
+    }
+
+    /** Two copies of the guest: the older connection still speaks after the newer one started. */
+    @Test
+    void anOlderSenderStillSpeakingAfterItsSuccessorIsTwoWriters() throws Exception {
+        try (CheckerServer c = new CheckerServer();
+             java.net.Socket first = new java.net.Socket(c.address().getAddress(), c.address().getPort());
+             java.net.Socket second = new java.net.Socket(c.address().getAddress(), c.address().getPort())) {
+            send(first.getOutputStream(), ack(0, 0));
+            awaitAcks(c, 1);
+            send(second.getOutputStream(), ack(1, 1));
+            awaitAcks(c, 2);
+            Thread.sleep(5);
+            send(first.getOutputStream(), ack(1, 1));
+            for (int i = 0; i < 500 && c.ledger().duplicates() < 1; i++) {
+                Thread.sleep(10);
+            }
+            assertThat(c.overlappingWriters()).singleElement().asString()
+                    .startsWith("two writers: connection 1 (").contains("after connection 2 (");
+        }
+    }
 }

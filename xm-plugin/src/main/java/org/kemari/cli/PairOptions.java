@@ -62,6 +62,7 @@ final class PairOptions {
     static final String DISK = "disk";
     static final String NET = "net";
     static final String INCOMING = "incoming";
+    static final String MANUAL_FAILOVER = "manual-failover";
 
     /** Which option sets a config key, so a rule broken by an option is reported against it. */
     private static final Map<String, List<String>> OPTIONS_FOR_KEY = Map.ofEntries(
@@ -126,6 +127,9 @@ final class PairOptions {
         } else {
             o.addOption(Option.builder(INCOMING).hasArg().argName("kemari:tcp:addr:port")
                     .desc("listen here for the primary, as the original Kemari's -incoming (addr 0 = any)").get());
+            o.addOption(Option.builder().longOpt(MANUAL_FAILOVER)
+                    .desc("when the primary is lost, keep the replica paused until 'kemari failover' asks"
+                            + " (a cluster manager decides; the OCF agent starts receivers so)").get());
         }
         return o;
     }

@@ -14,7 +14,12 @@ import org.kemari.xen.Hypervisor;
  *                        receiver is already running there (systemd, Pacemaker)
  * @param log             where the engine writes one-line, journald-friendly messages
  * @param control         the daemon's handle; null for failover, which is not a daemon
+ * @param manualFailover  receive --manual-failover: fail over only when `kemari failover` asks
  */
 public record PairSession(PairConfig pair, Hypervisor hypervisor, DomainInfo domain, DaemonControl control,
-                          ProgressMeter progress, PrintStream log, String receiverCommand) {
+                          ProgressMeter progress, PrintStream log, String receiverCommand, boolean manualFailover) {
+    public PairSession(PairConfig pair, Hypervisor hypervisor, DomainInfo domain, DaemonControl control,
+                       ProgressMeter progress, PrintStream log, String receiverCommand) {
+        this(pair, hypervisor, domain, control, progress, log, receiverCommand, false);
+    }
 }

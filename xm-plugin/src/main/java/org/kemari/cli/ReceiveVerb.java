@@ -28,7 +28,9 @@ final class ReceiveVerb implements Verb {
                 + " when only that one is an address of this host (the config is symmetric); -incoming overrides it."
                 + " Without a config it needs -incoming and --pair (the replica is named after the pair) and"
                 + " accepts any primary that authenticates. Without -e, receive returns once the background"
-                + " daemon listens.";
+                + " daemon listens. With --manual-failover a lost primary does not make the receiver fail over:"
+                + " it keeps the replica paused (phase taking-over) until 'kemari failover' asks, for a cluster"
+                + " manager (Pacemaker) that decides where the guest runs.";
     }
 
     @Override
@@ -51,7 +53,7 @@ final class ReceiveVerb implements Verb {
             in.engine().require(name());
             return Daemon.serve(in, pair.name(), PairRole.SECONDARY, pair.domain(), pair.primary().toString(),
                     control -> in.engine().receive(new PairSession(pair, hv, null, control,
-                            ProgressMeter.forStderr(in), in.err(), null)));
+                            ProgressMeter.forStderr(in), in.err(), null, in.has(PairOptions.MANUAL_FAILOVER))));
         }
     }
 }

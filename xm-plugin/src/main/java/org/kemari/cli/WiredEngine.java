@@ -94,6 +94,6 @@ final class WiredEngine implements Engine {
                 s.progress().update(done, total);
             }
         };
-        return new PairRun(s.pair(), s.hypervisor(), s.domain(), host, s.log(), s.receiverCommand());
+        return new PairRun(s.pair(), s.hypervisor(), s.domain(), host, s.log(), s.receiverCommand(), s.manualFailover());
     }
 }

@@ -101,10 +101,99 @@ class OcfAgentTest {
 
     /** One agent action, as Pacemaker runs it. */
     private Shell action(String action, Path kemari, Path config, String interval) throws Exception {
-        return Shell.run(List.of(agent.toString(), action), Map.of("OCF_ROOT", OCF_ROOT.toString(),
+        return action(action, kemari, config, interval, Map.of());
+    }
+
+    private Shell action(String action, Path kemari, Path config, String interval, Map<String, String> extra) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("OCF_ROOT", OCF_ROOT.toString(),
                 "OCF_RESOURCE_INSTANCE", "kemari", "OCF_RESKEY_config", config.toString(),
                 "OCF_RESKEY_kemari", kemari.toString(), "OCF_RESKEY_state_dir", work.resolve("state").toString(),
-                "OCF_RESKEY_CRM_meta_interval", interval, "__OCF_ACTION", action), 60);
+                "OCF_RESKEY_CRM_meta_interval", interval, "__OCF_ACTION", action));
+        env.putAll(extra);
+        return Shell.run(List.of(agent.toString(), action), env, 60);
+    }
+
+    private Path standIn() throws IOException {
+        return Shell.script(work.resolve("fake-kemari"),
+                new String(getClass().getResourceAsStream("/ocf/fake-kemari").readAllBytes()));
+    }
+
+    /** Puts the stand-in's daemon in {@code role}/{@code phase}: this JVM plays the live daemon process. */
+    private void standInState(String role, String phase, int epoch) throws IOException {
+        Files.createDirectories(work.resolve("state"));
+        Files.writeString(work.resolve("state/web1.fake"), role + " " + ProcessHandle.current().pid() + " " + phase + " " + epoch + "\n");
+    }
+
+    static final int OCF_ERR_GENERIC = 1;
+    static final int OCF_RUNNING_PROMOTED = 8;
+    static final int OCF_FAILED_PROMOTED = 9;
+    static final int OCF_DEGRADED = 190;
+    static final int OCF_DEGRADED_PROMOTED = 191;
+
+    /** Monitor reports what the daemon is, including when it protects nothing. */
+    @Test
+    @Timeout(120)
+    void monitorTellsDegradedFencedAndTakingOverApart() throws Exception {
+        Path fake = standIn();
+        Path cfg = simConfig("");
+        try {
+            String[][] states = {
+                {"primary", "protected", "8"}, {"primary", "syncing", "8"},
+                {"primary", "degraded", "191"}, {"primary", "stalled", "191"}, {"primary", "auth-failed", "191"},
+                {"primary", "fenced", "9"},
+                {"secondary", "receiving", "0"}, {"secondary", "taking-over", "190"}, {"secondary", "failed-over", "191"},
+            };
+            for (String[] st : states) {
+                standInState(st[0], st[1], 5);
+                Shell r = action("monitor", fake, cfg, "10000");
+                assertThat(r.code()).as(st[0] + "/" + st[1] + ": " + r.output()).isEqualTo(Integer.parseInt(st[2]));
+            }
+        } finally {
+            Files.deleteIfExists(work.resolve("state/web1.fake"));
+        }
+    }
+
+    /** A secondary holding a replica is promoted by failing over to it, not by starting the guest afresh. */
+    @Test
+    @Timeout(120)
+    void promoteOfASecondaryHoldingAReplicaFailsOver() throws Exception {
+        Path fake = standIn();
+        Path cfg = simConfig("");
+        assertThat(action("start", fake, cfg, "0").code()).isEqualTo(OCF_SUCCESS);
+        Shell p = action("promote", fake, cfg, "0");
+
+        assertThat(p.code()).as(p.output()).isEqualTo(OCF_SUCCESS);
+        assertThat(Files.readString(work.resolve("state/web1.fake"))).startsWith("secondary ").contains(" failed-over 3");
+        assertThat(action("monitor", fake, cfg, "10000").code()).isEqualTo(OCF_DEGRADED_PROMOTED);
+    }
+
+    /** Behind a partition the failover is refused, and so is the promotion: no second copy is started. */
+    @Test
+    @Timeout(120)
+    void promoteFailsWhenTheFailoverIsRefusedAndStartsNothing() throws Exception {
+        Path fake = standIn();
+        Path cfg = simConfig("");
+        assertThat(action("start", fake, cfg, "0").code()).isEqualTo(OCF_SUCCESS);
+        Shell p = action("promote", fake, cfg, "0", Map.of("FAKE_KEMARI_FAILOVER", "refuse"));
+
+        assertThat(p.code()).as(p.output()).isEqualTo(OCF_ERR_GENERIC);
+        assertThat(p.output()).contains("failover refused: primary@a:1 still renews the witness lease");
+        assertThat(Files.readString(work.resolve("state/web1.fake"))).startsWith("secondary ").contains(" receiving 3");
+        assertThat(action("monitor", fake, cfg, "10000").code()).isEqualTo(OCF_SUCCESS);
+    }
+
+    /** The pair's first promotion: no replica anywhere, so this host starts protecting. */
+    @Test
+    @Timeout(120)
+    void promoteOfASecondaryWithoutAReplicaProtects() throws Exception {
+        Path fake = standIn();
+        Path cfg = simConfig("");
+        assertThat(action("start", fake, cfg, "0", Map.of("FAKE_KEMARI_EPOCH", "0")).code()).isEqualTo(OCF_SUCCESS);
+        Shell p = action("promote", fake, cfg, "0");
+
+        assertThat(p.code()).as(p.output()).isEqualTo(OCF_SUCCESS);
+        assertThat(Files.readString(work.resolve("state/web1.fake"))).startsWith("primary ");
+        assertThat(action("monitor", fake, cfg, "10000").code()).isEqualTo(OCF_RUNNING_PROMOTED);
     }
 
     /** The real command line, from this build's classes, as the agent's kemari command. */
@@ -136,9 +225,7 @@ class OcfAgentTest {
     @Test
     @Timeout(300)
     void agentPassesOcfTesterAgainstTheDocumentedCliContract() throws Exception {
-        Path fake = Shell.script(work.resolve("fake-kemari"),
-                new String(getClass().getResourceAsStream("/ocf/fake-kemari").readAllBytes()));
-        Shell r = ocfTester(fake, simConfig(""));
+        Shell r = ocfTester(standIn(), simConfig(""));
 
         assertThat(r.code()).as(r.output()).isZero();
         assertThat(r.output()).contains("passed all tests");
