@@ -30,6 +30,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define PROGRAM "kemari-dirtier"
+#include "guest-args.h"
+
 #define PAGE 4096L
 #define SECTOR 512
 #define MAGIC "KEMARI-DIRTIER-1"
@@ -58,16 +61,6 @@ static void usage(const char *why) {
     exit(2);
 }
 
-static long positive(const char *flag, const char *text) {
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno || *end || v <= 0) {
-        fprintf(stderr, "kemari-dirtier: %s wants a positive integer, got '%s'\n", flag, text);
-        exit(2);
-    }
-    return v;
-}
 
 static struct options parse(int argc, char **argv) {
     struct options o = { .ws_mib = 16, .pages_per_sec = 1000, .interval_ms = 100 };

@@ -39,6 +39,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define PROGRAM "kemari-iowriter"
+#include "guest-args.h"
+
 #define BLOCK 4096
 #define HEADER 32
 #define ACK_SIZE 40
@@ -59,16 +62,6 @@ static void usage(const char *why) {
     exit(2);
 }
 
-static long positive(const char *flag, const char *text) {
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno || *end || v <= 0) {
-        fprintf(stderr, "kemari-iowriter: %s wants a positive integer, got '%s'\n", flag, text);
-        exit(2);
-    }
-    return v;
-}
 
 static struct options parse(int argc, char **argv) {
     struct options o = { .blocks = 1024, .interval_ms = 100 };

@@ -81,7 +81,8 @@ tb_images() {
   case "$(ldd /bin/busybox 2>&1 || true)" in *"not a dynamic"*) ;; *) tb_die "/bin/busybox is not static (install busybox-static)";; esac
   local key
   key=$( { sha256sum "$TB_HOME/lib/dom0-init" "$TB_HOME/lib/guest-init" "$TB_HOME/guest/dirtier.c" \
-             "$TB_HOME/guest/iowriter.c" "$TB_HOME/tools/logdirty.c" "$TB_HOME/tools/pausewatch.c" "$TB_HOME/lib/host.sh"
+             "$TB_HOME/guest/iowriter.c" "$TB_HOME/guest/guest-args.h" \
+             "$TB_HOME/tools/logdirty.c" "$TB_HOME/tools/pausewatch.c" "$TB_HOME/lib/host.sh"
            stat -c '%n %s %Y' "$TB_KERNEL" "$xengz" /bin/busybox /usr/lib/x86_64-linux-gnu/libxenctrl.so
            gcc --version | head -1; } | sha256sum | cut -c1-16)
   TB_IMG=$TB_CACHE/images/$key
