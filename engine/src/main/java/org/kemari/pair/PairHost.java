@@ -1,6 +1,7 @@
 package org.kemari.pair;
 
 import java.nio.file.Path;
+import org.kemari.ft.timing.EpochTimings;
 
 /**
  * The engine's port to whatever runs it (the command line's daemon): where it publishes its phase
@@ -22,5 +23,9 @@ public interface PairHost {
 
     /** Initial-sync progress (pages sent of this round's total); ignored by default. */
     default void syncProgress(long done, long total) {
+    }
+
+    /** The replication stream's counters and stage times, published while it runs; ignored by default. */
+    default void timings(EpochTimings timings) {
     }
 }

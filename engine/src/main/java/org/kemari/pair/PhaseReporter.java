@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.kemari.ft.timing.EpochTimings;
 
 /**
  * A daemon's link to the administrator: publishes its phase (docs/failover.md) for `kemari
@@ -36,6 +37,10 @@ final class PhaseReporter {
     void report(PairPhase p, long epoch) {
         phase = p;
         control.report(p, epoch);
+    }
+
+    void timings(EpochTimings t) {
+        control.timings(t);
     }
 
     PairPhase phase() {
