@@ -1,6 +1,7 @@
 package org.kemari.pair;
 
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import org.kemari.ft.timing.EpochTimings;
 
 /**
@@ -25,7 +26,11 @@ public interface PairHost {
     default void syncProgress(long done, long total) {
     }
 
-    /** The replication stream's counters and stage times, published while it runs; ignored by default. */
-    default void timings(EpochTimings timings) {
+    /**
+     * The replication stream's counters and stage times, offered at every phase report while it
+     * runs; taken only when the host publishes them, since summing them up sorts every stage's
+     * samples. Ignored by default.
+     */
+    default void timings(Supplier<EpochTimings> timings) {
     }
 }

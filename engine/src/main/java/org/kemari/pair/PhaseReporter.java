@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.kemari.ft.timing.EpochTimings;
 
 /**
@@ -39,7 +40,7 @@ final class PhaseReporter {
         control.report(p, epoch);
     }
 
-    void timings(EpochTimings t) {
+    void timings(Supplier<EpochTimings> t) {
         control.timings(t);
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 import org.kemari.ft.timing.EpochTimings;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -39,13 +40,13 @@ public final class DaemonControl implements PairHost {
     }
 
     @Override
-    public synchronized void timings(EpochTimings timings) {
+    public synchronized void timings(Supplier<EpochTimings> timings) {
         Instant now = clock.instant();
         if (now.isBefore(timingsWritten.plus(TIMINGS_PERIOD))) {
             return;
         }
         timingsWritten = now;
-        stateDir.writeTimings(state.pair(), state.role(), timings);
+        stateDir.writeTimings(state.pair(), state.role(), timings.get());
     }
 
     /** Where this daemon publishes its state: the place for files it shares with other kemari commands. */

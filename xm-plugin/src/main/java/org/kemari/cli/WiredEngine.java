@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import org.kemari.bench.Bench;
 import org.kemari.config.PairConfig;
 import org.kemari.demo.Demo;
@@ -96,7 +97,7 @@ final class WiredEngine implements Engine {
             }
 
             @Override
-            public void timings(EpochTimings timings) {
+            public void timings(Supplier<EpochTimings> timings) {
                 control.timings(timings);
             }
         };

@@ -164,13 +164,15 @@ class DaemonStateTest {
 
         Daemon.foreground(state(), initial, clock, control -> {
             control.report(PairPhase.PROTECTED, 3);
-            control.timings(first);
+            control.timings(() -> first);
             clock.advance(DaemonControl.TIMINGS_PERIOD.minusMillis(1));
-            control.timings(soon);
+            control.timings(() -> {
+                throw new AssertionError("summed up within a period of the last publication");
+            });
             out.add(kemari("status", "--pair", "web1", "--json").out());
             out.add(kemari("status", "--pair", "web1").out());
             clock.advance(Duration.ofMillis(1));
-            control.timings(soon);
+            control.timings(() -> soon);
             out.add(kemari("status", "--pair", "web1", "--json").out());
             return ExitCode.OK;
         });
