@@ -88,6 +88,9 @@ tb_expect_advance console 60 3
 e_after=$(pair_epoch secondary)
 pair_wait_epoch secondary $((e_after + 3)) 60
 tb_say "epochs flow again after unpause ($e_after -> $(pair_epoch secondary))"
+# every epoch's stages (docs/benchmarks.md, "Stages of an epoch"), the last 1024 epochs, from
+# the daemons while they still run
+{ pair_stages primary; pair_stages secondary; } | tee "$TB_OUT/stages.txt"
 
 pair_stop_pid "$PX" 30; PX_rc=$(wait "$PX"; echo $?); PX=""
 deadline=$(( $(cut -d. -f1 /proc/uptime) + 60 ))

@@ -70,6 +70,17 @@ pair_start() {
 pair_epoch() { sed -n 's/^epoch=//p' "$W/$1/g1.state" 2>/dev/null | grep . || echo -1; }
 pair_phase() { sed -n 's/^phase=//p' "$W/$1/g1.state" 2>/dev/null; }
 
+# pair_stages primary|secondary: that daemon's stage times from `kemari status --json` (kept in
+# $TB_OUT/status-SIDE.json), one line per stage in ms; the JSON's field order is its contract
+# (docs/kemari.1.md), so no JSON tool is needed in dom0. While the daemon runs only.
+pair_stages() {
+  local json="$TB_OUT/status-$1.json"
+  pair_kemari status --json --pair g1 --state-dir "$W/$1" > "$json" || { tb_say "kemari status --json failed for the $1"; return 0; }
+  grep -o '"[a-z-]*":{"count":[0-9]*,"window":[0-9]*,"p50_ns":[0-9]*,"p90_ns":[0-9]*,"p99_ns":[0-9]*,"max_ns":[0-9]*' "$json" \
+    | awk -F'[":,{]+' -v side="$1" 'BEGIN { printf "%-9s %-14s %7s %9s %9s %9s %9s\n", side, "stage", "count", "p50 ms", "p90 ms", "p99 ms", "max ms" }
+        { printf "%-9s %-14s %7d %9.3f %9.3f %9.3f %9.3f\n", side, $2, $4, $8 / 1e6, $10 / 1e6, $12 / 1e6, $14 / 1e6 }'
+}
+
 # pair_wait_epoch primary|secondary N SECONDS: until that side's published epoch reaches N.
 pair_wait_epoch() {
   local n=0 deadline=$(( $(cut -d. -f1 /proc/uptime) + $3 ))

@@ -1,6 +1,8 @@
 package org.kemari.pair;
 
 import java.nio.file.Path;
+import java.util.function.Supplier;
+import org.kemari.ft.timing.EpochTimings;
 
 /**
  * The engine's port to whatever runs it (the command line's daemon): where it publishes its phase
@@ -22,5 +24,13 @@ public interface PairHost {
 
     /** Initial-sync progress (pages sent of this round's total); ignored by default. */
     default void syncProgress(long done, long total) {
+    }
+
+    /**
+     * The replication stream's counters and stage times, offered at every phase report while it
+     * runs; taken only when the host publishes them, since summing them up sorts every stage's
+     * samples. Ignored by default.
+     */
+    default void timings(Supplier<EpochTimings> timings) {
     }
 }

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.function.Supplier;
+import org.kemari.ft.timing.EpochTimings;
 
 /**
  * A daemon's link to the administrator: publishes its phase (docs/failover.md) for `kemari
@@ -37,6 +39,10 @@ final class PhaseReporter {
     void report(PairPhase p, long epoch) {
         phase = p;
         control.report(p, epoch);
+    }
+
+    void timings(Supplier<EpochTimings> t) {
+        control.timings(t);
     }
 
     PairPhase phase() {

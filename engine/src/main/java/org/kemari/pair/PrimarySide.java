@@ -172,6 +172,7 @@ final class PrimarySide {
             log.println("kemari: protect: " + pair.name() + ": protected from " + first);
             while (sender.failure() == null && !phase.stopRequested() && !fenced) {
                 phase.report(unlessStalled(PairPhase.PROTECTED), sender.lastDurable().number());
+                phase.timings(sender::timings);
                 phase.awaitStop(Duration.ofMillis(100));
             }
             barrier.protectWith(null);

@@ -115,6 +115,7 @@ final class SecondarySide {
                     return rx.outcome().get(POLL.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
                     phase.report(PairPhase.RECEIVING, rx.lastCommitted().number());
+                    phase.timings(rx::timings);
                     watchLease();
                     if (phase.stopRequested()) {
                         rx.close();

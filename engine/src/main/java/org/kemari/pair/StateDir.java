@@ -17,14 +17,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import org.kemari.ft.timing.EpochTimings;
+import org.kemari.metrics.PrometheusText;
 
 /**
  * The directory where pair daemons publish their state, one {@code <pair>.state} file each
  * (java.util.Properties format, replaced atomically so readers never see half a file), and
- * where a daemon started in the background writes {@code <pair>.log}.
+ * where a daemon started in the background writes {@code <pair>.log}. A replicating daemon also
+ * publishes its epoch timings there: {@code <pair>.timings} for `kemari status` and
+ * {@code <pair>.prom} for Prometheus (node exporter's textfile collector), replaced the same way.
  */
 public final class StateDir {
     private static final String SUFFIX = ".state";
+    private static final String TIMINGS = ".timings";
+    /** The textfile collector reads only files ending so. */
+    private static final String METRICS = ".prom";
     private final Path dir;
 
     public StateDir(Path dir) {
@@ -50,33 +57,33 @@ public final class StateDir {
         p.setProperty("phase", s.phase().word());
         p.setProperty("epoch", Long.toString(s.epoch()));
         p.setProperty("updated", s.updated().toString());
+        replace(file(s.pair()), properties(p, "kemari pair daemon state; read with `kemari status`"));
+    }
+
+    /** Publishes a replicating daemon's counters and stage times. */
+    public void writeTimings(String pair, PairRole role, EpochTimings t) {
+        replace(dir.resolve(pair + TIMINGS), properties(TimingsFile.encode(t), "kemari epoch timings; read with `kemari status`"));
+        replace(dir.resolve(pair + METRICS), PrometheusText.render(pair, role.token(), t));
+    }
+
+    /** What the pair's daemon last published of its timings; empty before its first epoch. */
+    public Optional<EpochTimings> readTimings(String pair) {
+        Path f = dir.resolve(pair + TIMINGS);
         try {
-            Files.createDirectories(dir);
-            StringWriter w = new StringWriter();
-            p.store(w, "kemari pair daemon state; read with `kemari status`");
-            Path tmp = Files.createTempFile(dir, "." + s.pair(), ".tmp");
-            Files.writeString(tmp, w.toString(), StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, file(s.pair()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file(s.pair()), StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new EngineException(EngineException.Kind.FAILURE, "cannot write state under " + dir + ": " + e.getMessage()
-                    + " (set --state-dir or KEMARI_STATE_DIR to a writable directory)", e);
+            return load(f).map(TimingsFile::decode);
+        } catch (IllegalArgumentException e) {
+            throw new EngineException(EngineException.Kind.FAILURE, "corrupt timings file " + f + ": " + e.getMessage()
+                    + " (it is rewritten every second while the pair's daemon replicates)", e);
         }
     }
 
     public Optional<PairState> read(String pair) {
         Path f = file(pair);
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (NoSuchFileException e) {
+        Optional<Properties> loaded = load(f);
+        if (loaded.isEmpty()) {
             return Optional.empty();
-        } catch (IOException e) {
-            throw new EngineException(EngineException.Kind.FAILURE, "cannot read " + f + ": " + e.getMessage(), e);
         }
+        Properties p = loaded.get();
         try {
             return Optional.of(new PairState(need(p, "pair", f), PairRole.valueOf(need(p, "role", f).toUpperCase()),
                     Long.parseLong(need(p, "pid", f)), Instant.parse(need(p, "started", f)), need(p, "domain", f),
@@ -85,6 +92,45 @@ public final class StateDir {
         } catch (IllegalArgumentException | DateTimeParseException e) {
             throw new EngineException(EngineException.Kind.FAILURE, "corrupt state file " + f + ": " + e.getMessage()
                     + " (stop the pair's daemon, then delete the file)", e);
+        }
+    }
+
+    private Optional<Properties> load(Path f) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+            p.load(r);
+            return Optional.of(p);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new EngineException(EngineException.Kind.FAILURE, "cannot read " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String properties(Properties p, String comment) {
+        StringWriter w = new StringWriter();
+        try {
+            p.store(w, comment);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.toString();
+    }
+
+    /** Replaces {@code target} in one rename, so that a reader sees the old file or the new, never half of one. */
+    private void replace(Path target, String text) {
+        try {
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new EngineException(EngineException.Kind.FAILURE, "cannot write state under " + dir + ": " + e.getMessage()
+                    + " (set --state-dir or KEMARI_STATE_DIR to a writable directory)", e);
         }
     }
 
@@ -110,17 +156,24 @@ public final class StateDir {
     public void remove(String pair, long pid) {
         if (read(pair).filter(s -> s.pid() == pid).isPresent()) {
             try {
-                Files.deleteIfExists(file(pair));
+                deleteAll(pair);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
     }
 
+    /** The state and the timings: a monitoring system must not go on reading a gone daemon's figures as current. */
+    private void deleteAll(String pair) throws IOException {
+        Files.deleteIfExists(dir.resolve(pair + METRICS));
+        Files.deleteIfExists(dir.resolve(pair + TIMINGS));
+        Files.deleteIfExists(file(pair));
+    }
+
     /** Removes state left by a daemon that is no longer running. */
     public void clearStale(String pair) {
         try {
-            Files.deleteIfExists(file(pair));
+            deleteAll(pair);
         } catch (IOException e) {
             throw new EngineException(EngineException.Kind.FAILURE, "cannot remove stale state " + file(pair) + ": " + e.getMessage(), e);
         }

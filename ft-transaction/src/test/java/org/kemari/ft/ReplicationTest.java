@@ -20,6 +20,9 @@ import org.kemari.ft.send.EpochSender;
 import org.kemari.ft.send.SenderConfig;
 import org.kemari.ft.send.SenderListener;
 import org.kemari.ft.send.SyncProgress;
+import org.kemari.ft.timing.EpochTimings;
+import org.kemari.ft.timing.Stage;
+import org.kemari.ft.timing.StageSummary;
 import org.kemari.ft.transport.TestKeystores;
 import org.kemari.ft.transport.TransportConfig;
 import org.kemari.ft.wire.Features;
@@ -113,6 +116,36 @@ class ReplicationTest {
         secondaryHost.runSteps(replica, 500);
         assertThat(secondaryHost.progress(replica, 1)).isEqualTo(primaryHost.progress(dom, 1));
         GuestState.of(secondary, replica).assertSameAs(GuestState.of(primary, dom));
+    }
+
+    @Test
+    void everyEpochIsTimedInEveryStageOnBothEnds() throws Exception {
+        int dom = primaryHost.createGuest(GuestSpec.memtouch("guest").withMemoryMiB(8).withWorkingSetPages(256));
+        LinkPair links = LinkPair.open(TransportConfig.psk(PSK));
+        EpochReceiver rx = receiver(links, Features.ALL);
+        rx.start();
+        EpochSender tx = sender(dom, links, SenderConfig.defaults().withMaxInterval(Duration.ofSeconds(10)))
+                .addContributor(epoch -> List.of(new OpaqueRecord(OpaqueRecord.Kind.EVENT_TAP_LOG, new byte[] {1})));
+        rx.addConsumer((epoch, records) -> { });
+        tx.start();
+        for (int i = 0; i < 4; i++) {
+            tx.requestSync().get(10, TimeUnit.SECONDS);
+        }
+        tx.close();
+        long committed = rx.outcome().get(10, TimeUnit.SECONDS).lastCommitted().number();
+
+        EpochTimings sent = tx.timings();
+        assertThat(sent.epochs()).isEqualTo(committed);
+        assertThat(sent.stages()).extracting(StageSummary::stage).containsExactly(Stage.PAUSE, Stage.SETTLE,
+                Stage.QUIESCE, Stage.HARVEST, Stage.MAP, Stage.COPY, Stage.CONTEXT, Stage.GRANTS, Stage.EVENT_TAP_LOG,
+                Stage.RESUME, Stage.UNPAUSE, Stage.STOP, Stage.ENCODE, Stage.SEND, Stage.ACK);
+        assertThat(sent.stages()).allSatisfy(s -> assertThat(s.count()).as(s.stage().word()).isEqualTo(committed));
+        EpochTimings applied = rx.timings();
+        assertThat(applied.stages()).extracting(StageSummary::stage, StageSummary::count)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(Stage.APPLY, committed));
+        assertThat(applied.epochs()).isEqualTo(committed);
+        assertThat(applied.pages()).isEqualTo(sent.pages());
+        assertThat(applied.bytes()).as("the secondary read the stream the primary wrote").isEqualTo(sent.bytes());
     }
 
     /**

@@ -59,6 +59,7 @@ public final class Bench {
             commit.run(plan);
             report.targets.addAll(commit.metrics);
             report.commitLatency = commit.latency;
+            report.stages.addAll(commit.stages);
         }, "output-commit latency, protected write throughput, compression", "see docs/benchmarks.md");
         ThroughputBench throughput = new ThroughputBench();
         measure("replication vs raw TCP throughput", () -> {

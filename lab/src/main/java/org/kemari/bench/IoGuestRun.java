@@ -13,6 +13,7 @@ import org.kemari.pair.ProtectionBarrier;
 import org.kemari.check.CheckerServer;
 import org.kemari.ft.OpaqueRecord;
 import org.kemari.ft.send.SenderStats;
+import org.kemari.ft.timing.StageSummary;
 import org.kemari.ft.wire.Features;
 import org.kemari.ring.guest.DeviceBackends;
 import org.kemari.ring.guest.GateFactory;
@@ -132,6 +133,11 @@ final class IoGuestRun implements AutoCloseable {
         SenderStats after = pair.stats();
         return new Window(writes / seconds, latency, after.epochs() - before.epochs(), after.pages() - before.pages(),
                 after.bytes() - before.bytes());
+    }
+
+    /** The stage times of the epochs so far; none unprotected. */
+    List<StageSummary> stages() {
+        return pair == null ? List.of() : pair.stages();
     }
 
     @Override

@@ -28,6 +28,7 @@ final class OutputCommitBench {
     private static final Duration NO_PERIOD = Duration.ofSeconds(30);
 
     final List<Metric> metrics = new ArrayList<>();
+    final List<StageRun> stages = new ArrayList<>();
     Samples latency;
 
     void run(Plan plan) throws Exception {
@@ -52,11 +53,15 @@ final class OutputCommitBench {
                         demo.epochs(), demo.pagesPerEpoch())));
     }
 
-    private static IoGuestRun.Window window(IoGuestConfig config, boolean protect, Duration period, Plan plan)
+    private IoGuestRun.Window window(IoGuestConfig config, boolean protect, Duration period, Plan plan)
             throws Exception {
         try (IoGuestRun run = new IoGuestRun(config, protect, period)) {
             run.measure(plan.window().dividedBy(4));
-            return run.measure(plan.window());
+            IoGuestRun.Window w = run.measure(plan.window());
+            if (protect) {
+                stages.add(new StageRun(config.name(), run.stages()));
+            }
+            return w;
         }
     }
 }

@@ -19,6 +19,7 @@ final class Report {
     final List<Series> pause = new ArrayList<>();
     /** Series for the JSON only: their x axis (guest size) fits none of the plot's panels. */
     final List<Series> unplotted = new ArrayList<>();
+    final List<StageRun> stages = new ArrayList<>();
     Samples commitLatency;
     double loadBefore = Double.NaN;
     double loadAfter = Double.NaN;
@@ -28,6 +29,9 @@ final class Report {
         out.println();
         out.println("Scaling (no targets):");
         out.println(table(scaling));
+        out.println();
+        out.println(StageRun.heading());
+        out.println(StageRun.table(stages));
     }
 
     /** A Markdown table: readable on a terminal and pasteable into docs/benchmarks.md. */

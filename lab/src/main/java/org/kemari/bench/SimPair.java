@@ -6,10 +6,13 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.ArrayList;
+import java.util.List;
 import org.kemari.ft.EpochContributor;
 import org.kemari.ft.send.EpochSender;
 import org.kemari.ft.send.SenderConfig;
 import org.kemari.ft.send.SenderStats;
+import org.kemari.ft.timing.StageSummary;
 import org.kemari.ft.receive.EpochReceiver;
 import org.kemari.ft.receive.ReceiverConfig;
 import org.kemari.ft.transport.Link;
@@ -63,6 +66,13 @@ final class SimPair implements AutoCloseable {
 
     SenderStats stats() {
         return sender.stats();
+    }
+
+    /** The primary's stage times so far, then the secondary's. */
+    List<StageSummary> stages() {
+        List<StageSummary> both = new ArrayList<>(sender.timings().stages());
+        both.addAll(receiver.timings().stages());
+        return both;
     }
 
     /** Takes one epoch now and waits for its ACK. */

@@ -6,6 +6,10 @@ import org.kemari.pair.PairPhase;
 import org.kemari.pair.PairState;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+import org.kemari.ft.timing.EpochTimings;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -16,8 +20,11 @@ import java.util.concurrent.TimeUnit;
 public final class DaemonControl implements PairHost {
     private final StateDir stateDir;
     private final Clock clock;
+    /** How often the timings files are rewritten: the engine offers them at every phase report. */
+    static final Duration TIMINGS_PERIOD = Duration.ofSeconds(1);
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile PairState state;
+    private Instant timingsWritten = Instant.MIN;
 
     DaemonControl(StateDir stateDir, PairState initial, Clock clock) {
         this.stateDir = stateDir;
@@ -30,6 +37,16 @@ public final class DaemonControl implements PairHost {
     public synchronized void report(PairPhase phase, long epoch) {
         state = state.withProgress(phase, epoch, clock.instant());
         stateDir.write(state);
+    }
+
+    @Override
+    public synchronized void timings(Supplier<EpochTimings> timings) {
+        Instant now = clock.instant();
+        if (now.isBefore(timingsWritten.plus(TIMINGS_PERIOD))) {
+            return;
+        }
+        timingsWritten = now;
+        stateDir.writeTimings(state.pair(), state.role(), timings.get());
     }
 
     /** Where this daemon publishes its state: the place for files it shares with other kemari commands. */

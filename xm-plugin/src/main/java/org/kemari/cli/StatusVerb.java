@@ -37,8 +37,10 @@ final class StatusVerb implements Verb {
         return "With --pair or --config, one pair; otherwise every pair with state on this host. A pair whose"
                 + " daemon died is reported as stopped with \"stale\": true. --json prints one line, schema "
                 + SCHEMA + ": {\"schema\":1,\"pair\":..,\"role\":\"primary|secondary|stopped\",\"stale\":..,"
-                + "\"pid\":..,\"domain\":..,\"peer\":..,\"phase\":..,\"epoch\":..,\"updated\":..}, or"
-                + " {\"schema\":1,\"pairs\":[..]} for all pairs.";
+                + "\"pid\":..,\"domain\":..,\"peer\":..,\"phase\":..,\"epoch\":..,\"updated\":..,\"timings\":{..}}, or"
+                + " {\"schema\":1,\"pairs\":[..]} for all pairs. \"timings\" (once a stream has carried an epoch):"
+                + " {\"epochs\":..,\"pages\":..,\"bytes\":..,\"stages\":{\"<stage>\":{\"count\":..,\"window\":..,"
+                + "\"p50_ns\":..,\"p90_ns\":..,\"p99_ns\":..,\"max_ns\":..,\"sum_ns\":..},..}}.";
     }
 
     @Override
@@ -55,14 +57,12 @@ final class StatusVerb implements Verb {
         String pair = PairSelection.name(in);
         boolean json = in.has("json");
         if (pair != null) {
-            Optional<PairState> s = dir.read(pair);
-            in.out().println(json ? json(pair, s).toString() : text(pair, s));
+            in.out().println(json ? json(dir, pair) : text(dir, pair));
             return ExitCode.OK;
         }
         List<String> entries = new ArrayList<>();
         for (String p : dir.pairs()) {
-            Optional<PairState> s = dir.read(p);
-            entries.add(json ? json(p, s).toString() : text(p, s));
+            entries.add(json ? json(dir, p) : text(dir, p));
         }
         if (json) {
             in.out().println(new Json().field("schema", SCHEMA).raw("pairs", Json.array(entries)));
@@ -72,6 +72,24 @@ final class StatusVerb implements Verb {
             entries.forEach(in.out()::println);
         }
         return ExitCode.OK;
+    }
+
+    private static String json(StateDir dir, String pair) {
+        Optional<PairState> state = dir.read(pair);
+        Json j = json(pair, state);
+        if (state.isPresent() && StateDir.alive(state.get())) {
+            dir.readTimings(pair).ifPresent(t -> j.raw("timings", TimingsView.json(t)));
+        }
+        return j.toString();
+    }
+
+    private static String text(StateDir dir, String pair) {
+        Optional<PairState> state = dir.read(pair);
+        String line = text(pair, state);
+        if (state.isPresent() && StateDir.alive(state.get())) {
+            return dir.readTimings(pair).map(t -> line + "\n  " + TimingsView.line(t)).orElse(line);
+        }
+        return line;
     }
 
     private static Json json(String pair, Optional<PairState> state) {

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import org.kemari.bench.Bench;
 import org.kemari.config.PairConfig;
 import org.kemari.demo.Demo;
+import org.kemari.ft.timing.EpochTimings;
 import org.kemari.pair.PairHost;
 import org.kemari.pair.PairPhase;
 import org.kemari.pair.PairRun;
@@ -92,6 +94,11 @@ final class WiredEngine implements Engine {
             @Override
             public void syncProgress(long done, long total) {
                 s.progress().update(done, total);
+            }
+
+            @Override
+            public void timings(Supplier<EpochTimings> timings) {
+                control.timings(timings);
             }
         };
         return new PairRun(s.pair(), s.hypervisor(), s.domain(), host, s.log(), s.receiverCommand(), s.manualFailover());

@@ -65,7 +65,7 @@ class ArchitectureTest {
         PACKAGES.put("xen-sim", List.of("org.kemari.xen.sim.."));
         PACKAGES.put("evtchn-tap", List.of("org.kemari.tap.."));
         PACKAGES.put("ft-transaction", List.of("org.kemari.ft.."));
-        PACKAGES.put("engine", List.of("org.kemari.config..", "org.kemari.disk..", "org.kemari.dm..", "org.kemari.json..", "org.kemari.net..", "org.kemari.pair.."));
+        PACKAGES.put("engine", List.of("org.kemari.config..", "org.kemari.disk..", "org.kemari.dm..", "org.kemari.json..", "org.kemari.metrics..", "org.kemari.net..", "org.kemari.pair.."));
         PACKAGES.put("lab", List.of("org.kemari.bench..", "org.kemari.check..", "org.kemari.demo..", "org.kemari.torture.."));
         PACKAGES.put("xm-plugin", List.of("org.kemari.cli.."));
     }

@@ -11,9 +11,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.kemari.ft.timing.EpochTimings;
+import org.kemari.ft.timing.Stage;
+import org.kemari.ft.timing.StageSummary;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -145,6 +151,66 @@ class DaemonStateTest {
         assertThat(seen.get().epoch()).isEqualTo(7);
         assertThat(StateDir.alive(seen.get())).isTrue();
         assertThat(state().read("web1")).isEmpty();
+    }
+
+    @Test
+    void statusShowsTheTimingsALiveDaemonPublishesAtMostEverySecond() {
+        MovableClock clock = new MovableClock(T0);
+        PairState initial = Daemon.initialState("web1", PairRole.PRIMARY, "web1", "b:8102", clock);
+        EpochTimings first = new EpochTimings(3, 30, 4096, List.of(
+                new StageSummary(Stage.COPY, 3, 1_500_000, 3, 400_000, 600_000, 600_000, 600_000)));
+        EpochTimings soon = new EpochTimings(4, 40, 8192, List.of());
+        List<String> out = new ArrayList<>();
+
+        Daemon.foreground(state(), initial, clock, control -> {
+            control.report(PairPhase.PROTECTED, 3);
+            control.timings(() -> first);
+            clock.advance(DaemonControl.TIMINGS_PERIOD.minusMillis(1));
+            control.timings(() -> {
+                throw new AssertionError("summed up within a period of the last publication");
+            });
+            out.add(kemari("status", "--pair", "web1", "--json").out());
+            out.add(kemari("status", "--pair", "web1").out());
+            clock.advance(Duration.ofMillis(1));
+            control.timings(() -> soon);
+            out.add(kemari("status", "--pair", "web1", "--json").out());
+            return ExitCode.OK;
+        });
+
+        assertThat(out.get(0)).endsWith(",\"timings\":{\"epochs\":3,\"pages\":30,\"bytes\":4096,\"stages\":{\"copy\":"
+                + "{\"count\":3,\"window\":3,\"p50_ns\":400000,\"p90_ns\":600000,\"p99_ns\":600000,\"max_ns\":600000,"
+                + "\"sum_ns\":1500000}}}}\n");
+        assertThat(out.get(1)).endsWith("\n  stages, ms p50/p99 of the last epochs: copy 0.400/0.600\n");
+        assertThat(out.get(2)).contains("\"timings\":{\"epochs\":4,\"pages\":40,\"bytes\":8192,\"stages\":{}}");
+        assertThat(dir.resolve("web1.prom")).as("gone with the daemon").doesNotExist();
+    }
+
+    /** A clock the test moves. */
+    private static final class MovableClock extends Clock {
+        private Instant now;
+
+        MovableClock(Instant start) {
+            now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
     }
 
     @Test

@@ -12,6 +12,9 @@ import org.kemari.ft.EpochConsumer;
 import org.kemari.ft.EpochId;
 import org.kemari.ft.OpaqueRecord;
 import org.kemari.ft.receive.ReceiverOutcome.Kind;
+import org.kemari.ft.timing.EpochTimings;
+import org.kemari.ft.timing.Stage;
+import org.kemari.ft.timing.StageTimes;
 import org.kemari.ft.transport.ActivityChannel;
 import org.kemari.ft.transport.Link;
 import org.kemari.ft.wire.Control;
@@ -50,6 +53,8 @@ public final class EpochReceiver implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final Thread reader;
     private final ActivityChannel in;
+    private final StageTimes times = new StageTimes();
+    private volatile long pagesCommitted;
     private volatile boolean silent;
     /** The reader is working on what it read (replica creation, applying an epoch), not waiting for the primary. */
     private volatile boolean busy;
@@ -102,6 +107,11 @@ public final class EpochReceiver implements AutoCloseable {
     /** The epoch the replica holds; {@link EpochId#NONE} before the first commit. */
     public EpochId lastCommitted() {
         return new EpochId(lastCommitted);
+    }
+
+    /** The counters and the recent apply times of the epochs committed so far. */
+    public EpochTimings timings() {
+        return new EpochTimings(times.count(Stage.APPLY), pagesCommitted, in.bytesRead(), times.summaries());
     }
 
     /** Stops receiving; an open epoch is discarded. The replica domain stays as it is. */
@@ -208,6 +218,7 @@ public final class EpochReceiver implements AutoCloseable {
                                 + " records but nothing on this secondary consumes them, so it could not fail over with them");
             }
         }
+        long start = times.now();
         replica.apply(epoch);
         EpochId id = new EpochId(epoch.epoch);
         for (EpochConsumer c : consumers) {
@@ -217,6 +228,8 @@ public final class EpochReceiver implements AutoCloseable {
         }
         assembler.committed();
         lastCommitted = epoch.epoch;
+        pagesCommitted += epoch.pages.count();
+        times.lap(Stage.APPLY, start);
         outbox.record(RecordType.ACK, new Control.Ack(epoch.epoch).encode());
     }
 

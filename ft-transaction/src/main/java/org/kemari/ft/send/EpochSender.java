@@ -23,6 +23,9 @@ import org.kemari.ft.SyncBarrier;
 import org.kemari.ft.compress.LastSentCache;
 import org.kemari.ft.compress.PageEncoder;
 import org.kemari.ft.compress.PageStore;
+import org.kemari.ft.timing.EpochTimings;
+import org.kemari.ft.timing.Stage;
+import org.kemari.ft.timing.StageTimes;
 import org.kemari.ft.transport.ActivityChannel;
 import org.kemari.ft.transport.Link;
 import org.kemari.ft.wire.Control;
@@ -70,6 +73,8 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
     private final BlockingQueue<CapturedEpoch> pool;
     private final BlockingQueue<CapturedEpoch> toSend;
     private final ScheduledExecutorService timer;
+    private final StageTimes times;
+    private final AckClock acks;
     private final Object trigger = new Object();
     private List<CompletableFuture<EpochId>> pendingSyncs = new ArrayList<>();
     private boolean syncRequested;
@@ -97,6 +102,11 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
      * @param link an authenticated connection to the secondary (see {@link org.kemari.ft.transport.Transport})
      */
     public EpochSender(Hypervisor hv, int domid, Link link, SenderConfig config) {
+        this(hv, domid, link, config, new StageTimes());
+    }
+
+    /** @param times where every epoch's stages are recorded */
+    EpochSender(Hypervisor hv, int domid, Link link, SenderConfig config, StageTimes times) {
         this.hv = hv;
         this.domid = domid;
         this.link = link;
@@ -107,6 +117,8 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         this.pool = new ArrayBlockingQueue<>(config.maxInFlight());
         this.toSend = new ArrayBlockingQueue<>(config.maxInFlight() + 1);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "kemari-sender-heartbeat"));
+        this.times = times;
+        this.acks = new AckClock(times, config.maxInFlight());
     }
 
     /** Adds records to every epoch (event-tap log, ring state); before {@link #start()}. */
@@ -164,7 +176,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         logDirty = true;
         DirtyBitmap ram = GuestRam.of(hv, domid, guest.maxGpfn() + 1);
         DirtyBitmap leftover = precopy(ram);
-        EpochCapture capture = new EpochCapture(hv, guest, grants, contributors, ram, listener::warning);
+        EpochCapture capture = new EpochCapture(hv, guest, grants, contributors, ram, listener::warning, times);
         captureThread = daemon(() -> captureLoop(capture, leftover), "kemari-sender-capture");
         transmitThread = daemon(this::transmitLoop, "kemari-sender-transmit");
         synchronized (trigger) {
@@ -215,6 +227,11 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
     public SenderStats stats() {
         return new SenderStats(epochsSent, pagesSent, outbox.bytesWritten(), Duration.ofNanos(lastPause),
                 Duration.ofNanos(maxPause), encoder == null ? java.util.Map.of() : encoder.stats().snapshot());
+    }
+
+    /** The counters and the recent time of every stage of the epochs so far (pre-copy not included). */
+    public EpochTimings timings() {
+        return new EpochTimings(epochsSent, pagesSent, outbox.bytesWritten(), times.summaries());
     }
 
     /** Why replication stopped, or null while it runs. */
@@ -286,7 +303,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         hv.cleanLogDirty(domid, dirty);
         dirty.clear();
         dirty.or(ram);
-        PageCopier copier = new PageCopier(hv, domid);
+        PageCopier copier = new PageCopier(hv, domid, times::now);
         PageStore set = new PageStore();
         long total = 0;
         long previous = Long.MAX_VALUE;
@@ -411,7 +428,9 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
                 if (e == CapturedEpoch.END) {
                     return;
                 }
+                long start = times.now();
                 List<ByteBuffer> records = encoder.epoch(e);
+                long encoded = times.lap(Stage.ENCODE, start);
                 lastWritten = e.epoch;
                 if (Crashpoint.armed(MID_TRANSMIT) && records.size() > 1) {
                     // split only under test, so the crash falls between two records of one epoch
@@ -421,6 +440,8 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
                 } else {
                     outbox.send(records);
                 }
+                times.lap(Stage.SEND, encoded);
+                acks.sent(e.epoch);
                 encoder.recycle();
                 epochsSent++;
                 pagesSent += e.pages.count();
@@ -450,6 +471,10 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
                                     + Long.toUnsignedString(epoch) + " after " + acked + ", with " + lastWritten + " sent");
                         }
                         Crashpoint.reach("sender.acked");
+                        // before the release: a freed permit lets a later epoch take these slots
+                        for (long each = acked + 1; each <= epoch; each++) {
+                            acks.acked(each);
+                        }
                         inFlight.release((int) (epoch - acked));
                         acked = epoch;
                         durability.acked(epoch);

@@ -11,6 +11,8 @@ import java.nio.channels.ReadableByteChannel;
 public final class ActivityChannel extends FilterReadChannel {
     private volatile long lastRead = System.nanoTime();
     private volatile boolean ended;
+    /** Written by the one reading thread only, so the increment needs no lock. */
+    private volatile long bytes;
 
     public ActivityChannel(ReadableByteChannel in) {
         super(in);
@@ -21,6 +23,7 @@ public final class ActivityChannel extends FilterReadChannel {
         int n = in.read(dst);
         if (n > 0) {
             lastRead = System.nanoTime();
+            bytes += n;
         } else if (n < 0) {
             ended = true;
         }
@@ -35,6 +38,11 @@ public final class ActivityChannel extends FilterReadChannel {
     /** True once a read met the end of the stream: the peer closed, or its host died. */
     public boolean ended() {
         return ended;
+    }
+
+    /** Bytes read so far. */
+    public long bytesRead() {
+        return bytes;
     }
 
     /** {@link System#nanoTime()} of the last read that returned data (or of creation). */

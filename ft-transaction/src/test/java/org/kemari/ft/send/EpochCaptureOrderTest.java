@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.kemari.ft.EpochContributor;
 import org.kemari.ft.EpochId;
 import org.kemari.ft.OpaqueRecord;
+import org.kemari.ft.timing.StageTimes;
 import org.kemari.xen.DirtyBitmap;
 import org.kemari.xen.GrantTables;
 import org.kemari.xen.Hypervisor;
@@ -80,7 +81,7 @@ class EpochCaptureOrderTest {
                 DirtyBitmap ram = GuestRam.of(hv, domid, guest.maxGpfn() + 1);
                 CapturedEpoch into = new CapturedEpoch();
                 into.reset(1);
-                new EpochCapture(hv, guest, grants, contributors, ram, w -> { }).capture(into, null);
+                new EpochCapture(hv, guest, grants, contributors, ram, w -> { }, new StageTimes()).capture(into, null);
             }
         }
     }
