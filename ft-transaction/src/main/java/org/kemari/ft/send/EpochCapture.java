@@ -133,6 +133,7 @@ final class EpochCapture {
             case EVENT_TAP_LOG -> Stage.EVENT_TAP_LOG;
             case RING_STATE -> Stage.RING_STATE;
             case HVM_PLATFORM -> Stage.HVM_PLATFORM;
+            case DISK_WRITES -> Stage.DISK_WRITES;
         };
         return times.lap(stage, start);
     }

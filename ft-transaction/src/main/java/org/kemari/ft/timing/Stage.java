@@ -30,6 +30,8 @@ public enum Stage {
     RING_STATE("ring-state", true),
     /** The contributor that adds the HVM platform record: HVM params and the device model's state saved at quiesce. */
     HVM_PLATFORM("hvm-platform", true),
+    /** The contributor that cuts the guest's disk-write log (DISK_WRITES). */
+    DISK_WRITES("disk-writes", true),
     /** Contributors undoing their quiesce: the device model continues (QMP cont). */
     RESUME("resume", true),
     /** The unpause hypercall. */
