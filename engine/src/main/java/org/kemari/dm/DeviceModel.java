@@ -43,21 +43,19 @@ public final class DeviceModel {
     }
 
     /**
-     * Stops QEMU's devices for one checkpoint: QMP {@code stop} drains its block I/O and halts
-     * its DMA and emulated timers until {@link Checkpoint#close} sends {@code cont}. The domain
-     * must already be paused in Xen: a device access the guest makes while QEMU is stopped is
-     * lost (seen on the testbed as a dead e1000 transmit unit and an IDE command timeout). The
-     * one QMP connection is held for the stop window only, so libxl has the socket between
-     * epochs.
+     * Saves the device state (not RAM: on Xen that is the guest's memory) while the domain is
+     * paused. QEMU stops its devices for the save and resumes them itself. live=false: this is a
+     * checkpoint, QEMU must keep its disks active and go on.
      */
-    public Checkpoint checkpoint() {
-        Qmp qmp = Qmp.connect(socket, TIMEOUT);
+    public byte[] save(Path file) {
         try {
-            qmp.execute("stop", Map.of());
-            return new Checkpoint(qmp);
-        } catch (RuntimeException e) {
-            qmp.close();
-            throw e;
+            Files.deleteIfExists(file);
+            execute("xen-save-devices-state", Map.of("filename", file.toString(), "live", false));
+            byte[] state = Files.readAllBytes(file);
+            Files.delete(file);
+            return state;
+        } catch (IOException e) {
+            throw new UncheckedIOException("dom " + domid + ": device state file " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -68,40 +66,6 @@ public final class DeviceModel {
      */
     public void globalDirtyLog(boolean on) {
         execute("xen-set-global-dirty-log", Map.of("enable", on));
-    }
-
-    /** QEMU stopped by {@link #checkpoint}; closing it resumes QEMU. */
-    public final class Checkpoint implements AutoCloseable {
-        private final Qmp qmp;
-
-        private Checkpoint(Qmp qmp) {
-            this.qmp = qmp;
-        }
-
-        /**
-         * Saves the device state (not RAM: on Xen that is the guest's memory). live=false: this
-         * is a checkpoint, QEMU must keep its disks active and go on. QEMU writes the file
-         * itself, so it is read back and removed here.
-         */
-        public byte[] save(Path file) {
-            try {
-                Files.deleteIfExists(file);
-                qmp.execute("xen-save-devices-state", Map.of("filename", file.toString(), "live", false));
-                byte[] state = Files.readAllBytes(file);
-                Files.delete(file);
-                return state;
-            } catch (IOException e) {
-                throw new UncheckedIOException("dom " + domid + ": device state file " + file + ": " + e.getMessage(), e);
-            }
-        }
-
-        /** Resumes QEMU ({@code cont}) and hangs up. */
-        @Override
-        public void close() {
-            try (qmp) {
-                qmp.execute("cont", Map.of());
-            }
-        }
     }
 
     /** QEMU's run state, e.g. "running", "paused", "inmigrate". */

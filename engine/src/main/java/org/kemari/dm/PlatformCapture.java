@@ -16,8 +16,8 @@ import org.kemari.xen.Hypervisor;
  * Primary: adds an HVM_PLATFORM record to every epoch of an HVM or PVH guest, taken while the
  * guest is paused so that it matches that epoch's memory: the HVM params a replica needs and,
  * for an HVM guest with a device model, QEMU's device state. A PV guest gets nothing.
- * While open, QEMU logs its own writes into guest memory dirty; each epoch stops QEMU and saves
- * its state before the harvest and resumes it before the unpause.
+ * While open, QEMU logs its own writes into guest memory dirty; each epoch saves QEMU's state
+ * before the harvest (QEMU stops its devices for the save, draining their I/O, and resumes them).
  */
 public final class PlatformCapture implements EpochContributor, AutoCloseable {
     private final Hypervisor hv;
@@ -25,8 +25,8 @@ public final class PlatformCapture implements EpochContributor, AutoCloseable {
     private final DomainType type;
     private final DeviceModel deviceModel;
     private final Path workDir;
-    private DeviceModel.Checkpoint stopped;
     private byte[] deviceState = new byte[0];
+    private EpochId saved;
 
     private PlatformCapture(Hypervisor hv, int domid, DomainType type, DeviceModel deviceModel, Path workDir) {
         this.hv = hv;
@@ -52,31 +52,15 @@ public final class PlatformCapture implements EpochContributor, AutoCloseable {
         }
     }
 
+    /**
+     * Saves the device state before the harvest: the save drains QEMU's block I/O, and a DMA
+     * write that drain completes must be in this epoch's pages.
+     */
     @Override
     public void quiesce(EpochId epoch) {
-        if (deviceModel == null) {
-            return;
-        }
-        DeviceModel.Checkpoint checkpoint = deviceModel.checkpoint();
-        try {
-            deviceState = checkpoint.save(workDir.resolve("state"));
-        } catch (RuntimeException e) {
-            try {
-                checkpoint.close();
-            } catch (RuntimeException resumeFailed) {
-                e.addSuppressed(resumeFailed);
-            }
-            throw e;
-        }
-        stopped = checkpoint;
-    }
-
-    @Override
-    public void resume() {
-        if (stopped != null) {
-            DeviceModel.Checkpoint checkpoint = stopped;
-            stopped = null;
-            checkpoint.close();
+        if (deviceModel != null) {
+            deviceState = deviceModel.save(workDir.resolve("state"));
+            saved = epoch;
         }
     }
 
@@ -92,9 +76,9 @@ public final class PlatformCapture implements EpochContributor, AutoCloseable {
                 params.put(index, v);
             }
         }
-        if (deviceModel != null && stopped == null) {
+        if (deviceModel != null && !epoch.equals(saved)) {
             throw new IllegalStateException("dom " + domid + ": epoch " + epoch.number()
-                    + " captured without stopping its device model first (quiesce)");
+                    + " captured without saving its device model first (quiesce)");
         }
         byte[] state = deviceState;
         byte[] payload = new HvmPlatform(params, state).encode();

@@ -73,9 +73,7 @@ class DeviceModelTest {
     }
 
     private static byte[] saveOnce(DeviceModel dm, Path file) {
-        try (DeviceModel.Checkpoint stopped = dm.checkpoint()) {
-            return stopped.save(file);
-        }
+        return dm.save(file);
     }
 
     private static List<String> commands(FakeQmp qemu) {
@@ -86,25 +84,25 @@ class DeviceModelTest {
     }
 
     @Test
-    void aCheckpointStopsSavesNotALiveMigrationAndContinuesOnOneConnection() throws Exception {
+    void saveAsksForACheckpointNotALiveMigrationAndReturnsTheFilesBytes() throws Exception {
         try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, 5), FakeQmp.GREETING, qemuSaving())) {
             DeviceModel dm = DeviceModel.open(runDir, 5);
             Path file = runDir.resolve("state");
             assertThat(saveOnce(dm, file)).containsExactly(STATE);
             assertThat(file).doesNotExist();
-            assertThat(commands(qemu)).containsExactly("qmp_capabilities", "stop", "xen-save-devices-state", "cont");
-            assertThat(qemu.requests.get(2)).contains("\"live\":false");
+            assertThat(commands(qemu)).containsExactly("qmp_capabilities", "xen-save-devices-state");
+            assertThat(qemu.requests.get(1)).contains("\"live\":false");
         }
     }
 
     @Test
-    void aFailedSaveStillContinuesQemu() throws Exception {
+    void aFailedSaveLeavesNoDeviceStateToShip() throws Exception {
         try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, guestHost.domid), FakeQmp.GREETING, req -> req.contains("xen-save")
                 ? List.of("{\"error\": {\"class\": \"GenericError\", \"desc\": \"no space\"}}") : List.of("{\"return\": {}}"));
              PlatformCapture capture = PlatformCapture.open(guestHost.hv, guestHost.domid, new DeviceModels(runDir, runDir))) {
             assertThatThrownBy(() -> capture.quiesce(new EpochId(1))).hasMessageEndingWith("GenericError: no space");
-            assertThat(commands(qemu)).endsWith("stop", "xen-save-devices-state", "cont");
-            assertThatThrownBy(() -> capture.capture(new EpochId(1))).hasMessageContaining("without stopping its device model");
+            assertThat(commands(qemu)).endsWith("xen-save-devices-state");
+            assertThatThrownBy(() -> capture.capture(new EpochId(1))).hasMessageContaining("without saving its device model");
         }
     }
 
@@ -124,7 +122,7 @@ class DeviceModelTest {
                 capture.resume();
             }
             List<String> commands = commands(qemu);
-            assertThat(commands.indexOf("xen-set-global-dirty-log")).isLessThan(commands.indexOf("stop"));
+            assertThat(commands.indexOf("xen-set-global-dirty-log")).isLessThan(commands.indexOf("xen-save-devices-state"));
             assertThat(commands).endsWith("xen-set-global-dirty-log");
             assertThat(qemu.requests.get(qemu.requests.size() - 1)).contains("\"enable\":false");
         }

@@ -32,7 +32,7 @@ public enum Stage {
     HVM_PLATFORM("hvm-platform", true),
     /** The contributor that cuts the guest's disk-write log (DISK_WRITES). */
     DISK_WRITES("disk-writes", true),
-    /** Contributors undoing their quiesce: the device model continues (QMP cont). */
+    /** Contributors undoing their quiesce (none does today: QEMU resumes its devices itself after the save). */
     RESUME("resume", true),
     /** The unpause hypercall. */
     UNPAUSE("unpause", true),
