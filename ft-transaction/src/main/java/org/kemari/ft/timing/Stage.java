@@ -12,7 +12,7 @@ public enum Stage {
     PAUSE("pause", true),
     /** Letting vcpus that wait on the device model take their answer (HVM), so the context save cancels no emulation. */
     SETTLE("settle", true),
-    /** Contributors stopping what else writes guest memory, and saving its state: an HVM guest's device model (QMP stop and save). */
+    /** Contributors stopping what else writes guest memory, and saving its state: an HVM guest's device model (its device-state save). */
     QUIESCE("quiesce", true),
     /** Reading and clearing the log-dirty bitmap, merging what pre-copy left, masking Xen's own frames. */
     HARVEST("harvest", true),
