@@ -61,6 +61,12 @@ public final class Bench {
             report.commitLatency = commit.latency;
             report.stages.addAll(commit.stages);
         }, "output-commit latency, protected write throughput, compression", "see docs/benchmarks.md");
+        RequestResponseBench requestResponse = new RequestResponseBench();
+        measure("request/response server through event-tap", () -> {
+            requestResponse.run(plan);
+            report.targets.addAll(requestResponse.metrics);
+            report.stages.addAll(requestResponse.stages);
+        }, RequestResponseBench.NAME, RequestResponseBench.TARGET_TEXT);
         ThroughputBench throughput = new ThroughputBench();
         measure("replication vs raw TCP throughput", () -> {
             throughput.run(plan);

@@ -7,23 +7,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.EnumSet;
 import java.util.List;
-import org.kemari.pair.ProtectionBarrier;
 import org.kemari.check.CheckerServer;
-import org.kemari.ft.OpaqueRecord;
 import org.kemari.ft.send.SenderStats;
 import org.kemari.ft.timing.StageSummary;
-import org.kemari.ft.wire.Features;
 import org.kemari.ring.guest.DeviceBackends;
 import org.kemari.ring.guest.GateFactory;
 
 import org.kemari.xen.sim.guest.IoGuestBoot;
 import org.kemari.xen.sim.guest.IoGuestConfig;
 import org.kemari.ring.net.TcpPacketLink;
-import org.kemari.tap.EventTap;
 import org.kemari.tap.RequestKind;
-import org.kemari.tap.SyncMode;
 import org.kemari.tap.TapGate;
 import org.kemari.xen.Hypervisor;
 import org.kemari.xen.sim.SimHost;
@@ -32,8 +26,7 @@ import org.kemari.xen.sim.SimHost;
  * An io guest (ringsync's simulated guest writing 4 KiB blocks through blkfront and sending an
  * acknowledgement through netfront after each) served by kemari's own backends, either
  * directly (unprotected) or through event-tap with every block write and transmit held until
- * the secondary acknowledged an epoch containing it (protected, event mode, as the engine
- * wires it, with an always-open release gate: there is no witness in the bench). Packets go to
+ * the secondary acknowledged an epoch containing it ({@link TapProtection}). Packets go to
  * an in-process checker server; the disk is a temporary image file.
  */
 final class IoGuestRun implements AutoCloseable {
@@ -70,14 +63,10 @@ final class IoGuestRun implements AutoCloseable {
         GateFactory gates;
         TapGate gate = null;
         if (protect) {
-            ProtectionBarrier barrier = new ProtectionBarrier();
-            EventTap tap = new EventTap(barrier, SyncMode.EVENT, EnumSet.allOf(RequestKind.DeviceClass.class),
-                    () -> true, System::nanoTime);
-            pair = new SimPair(hv, domid, Features.ALL,
-                    epoch -> List.of(new OpaqueRecord(OpaqueRecord.Kind.EVENT_TAP_LOG, tap.heldLog().encode())), maxInterval);
+            TapProtection protection = TapProtection.start(hv, domid, maxInterval);
+            pair = protection.pair();
             opened.push(pair);
-            barrier.protectWith(pair.sender());
-            TapGate tapGate = new TapGate(tap);
+            TapGate tapGate = protection.gate();
             gate = tapGate;
             gates = (device, backend) -> {
                 TimedBackend timed = timed(device, backend, blockSeen);

@@ -8,7 +8,8 @@ package org.kemari.bench;
  * @param name     what was measured
  * @param value    the figure, in {@code unit}
  * @param baseline the same-run physical baseline, in {@code baselineUnit}; NaN if the target is absolute
- * @param ratio    the quantity the target bounds (value/baseline, or value itself for absolute targets)
+ * @param ratio    the quantity the target bounds: value/baseline, value - baseline for an added cost, or
+ *                 value itself for absolute targets
  * @param target   the target as text, e.g. "<= 1.5x"
  * @param met      whether {@code ratio} meets the target; null if not measured
  * @param note     how it was measured, or why it was not
@@ -21,6 +22,18 @@ record Metric(String name, double value, String unit, double baseline, String ba
                            Bound bound, String note) {
         double ratio = value / baseline;
         return new Metric(name, value, unit, baseline, baselineUnit, ratio, bound.text(), bound.holds(ratio), note);
+    }
+
+    /** What protection adds to a same-run baseline, judged as the difference: ratio = value - baseline. */
+    static Metric added(String name, double value, String unit, double baseline, String baselineUnit, Bound bound,
+                        String note) {
+        double added = value - baseline;
+        return new Metric(name, value, unit, baseline, baselineUnit, added, bound.text(), bound.holds(added), note);
+    }
+
+    /** A figure against its same-run baseline with no target: ratio = value / baseline. */
+    static Metric compared(String name, double value, String unit, double baseline, String baselineUnit, String note) {
+        return new Metric(name, value, unit, baseline, baselineUnit, value / baseline, "", null, note);
     }
 
     /** A figure judged on its own (epochs per second, milliseconds). */

@@ -2,6 +2,7 @@ package org.kemari.bench;
 
 import java.util.List;
 import java.util.Locale;
+import org.kemari.ft.timing.Stage;
 import org.kemari.ft.timing.StageSummary;
 import org.kemari.ft.timing.StageTimes;
 
@@ -26,8 +27,23 @@ record StageRun(String run, List<StageSummary> stages) {
         return sb.toString().stripTrailing();
     }
 
+    /**
+     * The epoch's path in one line, p50s in ms: the guest's stop, then writing the epoch, then
+     * waiting for its ACK (the secondary's apply is inside that wait). Why a held output waited.
+     */
+    String brief() {
+        StringBuilder sb = new StringBuilder("epoch p50s in ms (" + run + "):");
+        for (StageSummary s : stages) {
+            if (s.stage() == Stage.STOP || s.stage() == Stage.ENCODE || s.stage() == Stage.SEND || s.stage() == Stage.ACK
+                    || s.stage() == Stage.APPLY) {
+                sb.append(String.format(Locale.ROOT, " %s %.3f", s.stage().word(), s.p50Nanos() / 1e6));
+            }
+        }
+        return sb.toString();
+    }
+
     static String heading() {
-        return "Stages of an epoch, protected io-guest runs (percentiles of the last " + StageTimes.WINDOW
+        return "Stages of an epoch, protected runs (percentiles of the last " + StageTimes.WINDOW
                 + " epochs of each run, warm-up included):";
     }
 }

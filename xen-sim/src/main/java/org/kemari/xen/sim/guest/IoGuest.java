@@ -4,10 +4,7 @@ import static org.kemari.xen.sim.guest.IoGuestLayout.*;
 
 import org.kemari.ring.guest.WorkloadFormat;
 import java.nio.ByteBuffer;
-import org.kemari.ring.FrontRing;
-import org.kemari.ring.RingProtocol;
 import org.kemari.ring.RingProtocolException;
-import org.kemari.ring.SharedRing;
 import org.kemari.ring.blk.Blkif;
 import org.kemari.ring.blk.BlkifRequest;
 import org.kemari.ring.blk.BlkifResponse;
@@ -85,12 +82,14 @@ public final class IoGuest implements GuestProgram {
                 postWrite(memory, guest);
             }
         } else if (state == STATE_WRITE_POSTED) {
-            BlkifResponse written = takeResponse(memory, BLK_RING_PFN_AT, Blkif.PROTOCOL, BLK_REQ_PROD_PVT, BLK_RSP_CONS);
+            BlkifResponse written = InfoPageRings.takeResponse(memory, memory.getLong(INFO, BLK_RING_PFN_AT),
+                    Blkif.PROTOCOL, BLK_REQ_PROD_PVT, BLK_RSP_CONS);
             if (written != null) {
                 postAck(memory, guest, written);
             }
         } else if (state == STATE_ACK_POSTED) {
-            NetifTxResponse sent = takeResponse(memory, TX_RING_PFN_AT, Netif.TX, TX_REQ_PROD_PVT, TX_RSP_CONS);
+            NetifTxResponse sent = InfoPageRings.takeResponse(memory, memory.getLong(INFO, TX_RING_PFN_AT), Netif.TX,
+                    TX_REQ_PROD_PVT, TX_RSP_CONS);
             if (sent != null) {
                 long seq = memory.getLong(INFO, SEQ);
                 if (sent.status() != Netif.RSP_OKAY || sent.id() != (int) (seq & 0xffff)) {
@@ -119,7 +118,8 @@ public final class IoGuest implements GuestProgram {
         // One segment: the whole granted frame, sectors 0..7, as 4 KiB block `block` of the disk.
         BlkifRequest write = BlkifRequest.of(Blkif.OP_WRITE, 0, seq, block * Blkif.SECTORS_PER_FRAME,
                 new BlkifSegment((int) memory.getLong(INFO, BLK_DATA_REF), 0, Blkif.SECTORS_PER_FRAME - 1));
-        if (post(memory, BLK_RING_PFN_AT, Blkif.PROTOCOL, BLK_REQ_PROD_PVT, BLK_RSP_CONS, write)) {
+        if (InfoPageRings.post(memory, memory.getLong(INFO, BLK_RING_PFN_AT), Blkif.PROTOCOL, BLK_REQ_PROD_PVT,
+                BLK_RSP_CONS, write)) {
             guest.notify((int) memory.getLong(INFO, BLK_PORT));
         }
         memory.putLong(INFO, STATE, STATE_WRITE_POSTED);
@@ -142,53 +142,10 @@ public final class IoGuest implements GuestProgram {
         });
         NetifTxRequest ack = new NetifTxRequest((int) memory.getLong(INFO, TX_BUFFER_REF), 0, 0, (int) (seq & 0xffff),
                 WorkloadFormat.ACK_SIZE);
-        if (post(memory, TX_RING_PFN_AT, Netif.TX, TX_REQ_PROD_PVT, TX_RSP_CONS, ack)) {
+        if (InfoPageRings.post(memory, memory.getLong(INFO, TX_RING_PFN_AT), Netif.TX, TX_REQ_PROD_PVT, TX_RSP_CONS,
+                ack)) {
             guest.notify((int) memory.getLong(INFO, TX_PORT));
         }
         memory.putLong(INFO, STATE, STATE_ACK_POSTED);
-    }
-
-    /**
-     * Posts and publishes one request on the ring whose pfn is at {@code ringAt}; says whether the
-     * backend must be notified. The private indexes live in the info page, not in a FrontRing
-     * object, which is rebuilt over them for each operation.
-     */
-    private static <Q, P> boolean post(GuestMemory memory, int ringAt, RingProtocol<Q, P> protocol,
-                                       int producerAt, int consumerAt, Q request) {
-        int producer = (int) memory.getLong(INFO, producerAt);
-        int consumer = (int) memory.getLong(INFO, consumerAt);
-        boolean notify = memory.update(memory.getLong(INFO, ringAt), page -> {
-            FrontRing<Q, P> front = new FrontRing<>(new SharedRing<>(page, protocol), producer, consumer);
-            front.post(request);
-            boolean wanted = front.pushRequestsAndCheckNotify();
-            front.finalCheckForResponses(); // asks for an event when the answer comes
-            return wanted;
-        });
-        memory.putLong(INFO, producerAt, Integer.toUnsignedLong(producer + 1));
-        return notify;
-    }
-
-    /** The next response on that ring, consumed, or null if there is none yet. */
-    private static <Q, P> P takeResponse(GuestMemory memory, int ringAt, RingProtocol<Q, P> protocol,
-                                         int producerAt, int consumerAt) {
-        long ringPfn = memory.getLong(INFO, ringAt);
-        int producer = (int) memory.getLong(INFO, producerAt);
-        int consumer = (int) memory.getLong(INFO, consumerAt);
-        // Looking is a read: polling every step must not dirty the ring page.
-        FrontRing<Q, P> peek = new FrontRing<>(new SharedRing<>(memory.readOnlyFrame(ringPfn), protocol), producer, consumer);
-        if (peek.unconsumedResponses() == 0) {
-            return null;
-        }
-        // Consuming re-arms rsp_event, a write to the ring page in the same step that moves rsp_cons
-        // in the info page: an epoch that has the new rsp_cons then also has the response it consumed,
-        // even though dom0's writes to the ring (through a grant mapping) are not logged dirty.
-        P response = memory.update(ringPfn, page -> {
-            FrontRing<Q, P> front = new FrontRing<>(new SharedRing<>(page, protocol), producer, consumer);
-            P taken = front.takeResponse();
-            front.finalCheckForResponses();
-            return taken;
-        });
-        memory.putLong(INFO, consumerAt, Integer.toUnsignedLong(consumer + 1));
-        return response;
     }
 }

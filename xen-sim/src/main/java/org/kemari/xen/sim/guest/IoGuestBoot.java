@@ -4,17 +4,11 @@ import static org.kemari.xen.sim.guest.IoGuestLayout.*;
 
 import org.kemari.ring.guest.FrontendParams;
 import org.kemari.ring.guest.DeviceBackends;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import org.kemari.ring.FrontRing;
-import org.kemari.ring.RingProtocol;
-import org.kemari.ring.SharedRing;
 import org.kemari.ring.blk.Blkif;
 import org.kemari.ring.net.Netif;
 import org.kemari.xen.DomainConfig;
 import org.kemari.xen.DomainType;
 import org.kemari.xen.Hypervisor;
-import org.kemari.xen.VcpuContext;
 import org.kemari.xen.XenStore;
 import org.kemari.xen.sim.GuestInfoPage;
 import org.kemari.xen.sim.GuestMemory;
@@ -33,13 +27,6 @@ import org.kemari.xen.sim.SimHost;
  * there is no xenbus state handshake either: dom0 connects to whatever the entries name.
  */
 public final class IoGuestBoot {
-    // vcpu_guest_context (x86_64, public/arch-x86/xen.h): flags at 512, cpu_user_regs from 520.
-    private static final int VGC_FLAGS = 512;
-    private static final long VGCF_ONLINE = 1L << 5;
-    private static final int VGC_RAX = 520 + 80;
-    private static final int VGC_RIP = 520 + 128;
-    private static final long SEED_MIX = 0x9E3779B97F4A7C15L;
-
     private IoGuestBoot() {
     }
 
@@ -56,7 +43,7 @@ public final class IoGuestBoot {
             try {
                 setUpDevices(host.guest(domid), config);
                 for (int v = 0; v < config.vcpus(); v++) {
-                    hv.setVcpuContext(domid, atEntry(hv.vcpuContext(domid, v), config.seed()));
+                    hv.setVcpuContext(domid, VcpuEntry.at(hv.vcpuContext(domid, v), IoGuest.ENTRY, config.seed()));
                 }
                 hv.unpause(domid);
                 return domid;
@@ -69,8 +56,8 @@ public final class IoGuestBoot {
 
     private static void setUpDevices(SimGuest guest, IoGuestConfig config) {
         GuestMemory memory = guest.memory();
-        initRing(memory, BLK_RING_PFN, Blkif.PROTOCOL);
-        initRing(memory, TX_RING_PFN, Netif.TX);
+        InfoPageRings.init(memory, BLK_RING_PFN, Blkif.PROTOCOL);
+        InfoPageRings.init(memory, TX_RING_PFN, Netif.TX);
         int blkRingRef = guest.grantAccess(0, BLK_RING_PFN, false);
         int blkDataRef = guest.grantAccess(0, BLK_DATA_PFN, true);
         int txRingRef = guest.grantAccess(0, TX_RING_PFN, false);
@@ -101,19 +88,5 @@ public final class IoGuestBoot {
         try (XenStore store = guest.xenstore()) {
             new FrontendParams(blkRingRef, blkPort, txRingRef, txPort, config.blocks()).advertise(store, "");
         }
-    }
-
-    private static <Q, P> void initRing(GuestMemory memory, long pfn, RingProtocol<Q, P> protocol) {
-        memory.update(pfn, page -> FrontRing.init(new SharedRing<>(page, protocol)));
-    }
-
-    /** The vcpu brought online at the io guest's entry, with a non-zero memory-touch generator. */
-    private static VcpuContext atEntry(VcpuContext blank, long seed) {
-        ByteBuffer regs = ByteBuffer.wrap(blank.bytes()).order(ByteOrder.LITTLE_ENDIAN);
-        long generator = seed * SEED_MIX + (blank.vcpu() + 1) * 0xBF58476D1CE4E5B9L;
-        regs.putLong(VGC_FLAGS, regs.getLong(VGC_FLAGS) | VGCF_ONLINE);
-        regs.putLong(VGC_RAX, generator == 0 ? SEED_MIX : generator);
-        regs.putLong(VGC_RIP, IoGuest.ENTRY);
-        return new VcpuContext(blank.vcpu(), regs.array());
     }
 }

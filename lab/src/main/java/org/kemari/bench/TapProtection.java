@@ -1,0 +1,38 @@
+package org.kemari.bench;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import org.kemari.ft.OpaqueRecord;
+import org.kemari.ft.wire.Features;
+import org.kemari.pair.ProtectionBarrier;
+import org.kemari.tap.EventTap;
+import org.kemari.tap.RequestKind;
+import org.kemari.tap.SyncMode;
+import org.kemari.tap.TapGate;
+import org.kemari.xen.Hypervisor;
+
+/**
+ * A guest protected as the engine wires it in event mode: a {@link SimPair} replicating it, and
+ * event-tap holding every output request until the secondary acknowledged an epoch containing
+ * it, with an always-open release gate (there is no witness in the bench). The held log rides
+ * in every epoch, as it does between the daemons.
+ *
+ * <p>The two parts close separately: the gate before the backends it releases to, the pair
+ * after them, so a guest's last output is neither released to a closed backend nor left
+ * waiting on a closed pair.
+ */
+record TapProtection(SimPair pair, TapGate gate) {
+
+    /** Starts replicating {@code domid} and returns once the initial synchronisation is acknowledged. */
+    static TapProtection start(Hypervisor hv, int domid, Duration maxInterval) throws IOException {
+        ProtectionBarrier barrier = new ProtectionBarrier();
+        EventTap tap = new EventTap(barrier, SyncMode.EVENT, EnumSet.allOf(RequestKind.DeviceClass.class),
+                () -> true, System::nanoTime);
+        SimPair pair = new SimPair(hv, domid, Features.ALL,
+                epoch -> List.of(new OpaqueRecord(OpaqueRecord.Kind.EVENT_TAP_LOG, tap.heldLog().encode())), maxInterval);
+        barrier.protectWith(pair.sender());
+        return new TapProtection(pair, new TapGate(tap));
+    }
+}
