@@ -5,8 +5,6 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import org.kemari.check.CheckerServer;
 import org.kemari.ft.send.SenderStats;
@@ -32,7 +30,7 @@ import org.kemari.xen.sim.SimHost;
 final class IoGuestRun implements AutoCloseable {
     private final SimHost host = new SimHost();
     /** What is open, closed in reverse order: guest paused, releases stopped, backends, pair, the rest. */
-    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final OpenedStack opened = new OpenedStack("the io guest bench");
     private SimPair pair;
     private TimedBackend block;
     private DeviceBackends backends;
@@ -131,19 +129,7 @@ final class IoGuestRun implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        IOException first = null;
-        while (!opened.isEmpty()) {
-            try {
-                opened.pop().close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = new IOException("closing the io guest bench: " + e.getMessage(), e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        opened.close();
     }
 
     /**

@@ -2,8 +2,6 @@ package org.kemari.bench;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import org.kemari.ft.send.SenderStats;
 import org.kemari.ft.timing.StageSummary;
@@ -27,7 +25,7 @@ final class RequestServerRun implements AutoCloseable {
     private static final Duration NO_PERIOD = Duration.ofSeconds(30);
     private final SimHost host = new SimHost();
     /** What is open, closed in reverse order: guest paused, releases stopped, backends, pair, the rest. */
-    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final OpenedStack opened = new OpenedStack("the request server bench");
     private final RequestClients clients;
     private SimPair pair;
     private VifBackends vif;
@@ -101,19 +99,7 @@ final class RequestServerRun implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        IOException first = null;
-        while (!opened.isEmpty()) {
-            try {
-                opened.pop().close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = new IOException("closing the request server bench: " + e.getMessage(), e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        opened.close();
     }
 
     /**

@@ -1,8 +1,8 @@
 package org.kemari.bench;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.function.Function;
 import org.kemari.ring.EventDispatch;
@@ -30,7 +30,7 @@ import org.kemari.xen.sim.guest.RequestServerBoot;
  */
 final class VifBackends implements AutoCloseable {
     private static final Duration WAIT = Duration.ofMillis(50);
-    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private final OpenedStack resources = new OpenedStack("the vif backends");
     private final Thread dispatcher;
     private final Thread receiver;
     private NetRxBackend rx;
@@ -95,8 +95,7 @@ final class VifBackends implements AutoCloseable {
     }
 
     private <T extends AutoCloseable> T opened(T resource) {
-        resources.push(resource);
-        return resource;
+        return resources.push(resource);
     }
 
     /** Frames the receive half dropped because the guest had no buffer posted. */
@@ -123,20 +122,11 @@ final class VifBackends implements AutoCloseable {
         closeResources();
     }
 
-    /** Closes in reverse order of opening; the first failure is thrown once everything was tried. */
     private void closeResources() {
-        IllegalStateException first = null;
-        while (!resources.isEmpty()) {
-            try {
-                resources.pop().close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = new IllegalStateException("closing the vif backends: " + e.getMessage(), e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
+        try {
+            resources.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

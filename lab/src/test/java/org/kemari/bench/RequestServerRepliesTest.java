@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -56,7 +57,7 @@ class RequestServerRepliesTest {
         EventTap tap = new EventTap(epochs, SyncMode.EVENT, EnumSet.allOf(RequestKind.DeviceClass.class), () -> true,
                 System::nanoTime);
         try (ServerSocket clients = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             LoopbackWire wire = new LoopbackWire(new java.net.InetSocketAddress(clients.getInetAddress(), clients.getLocalPort()));
+             LoopbackWire wire = new LoopbackWire((InetSocketAddress) clients.getLocalSocketAddress());
              Socket client = clients.accept();
              TapGate gate = new TapGate(tap);
              VifBackends vif = new VifBackends(hv, nic, wire, tx -> {
