@@ -14,6 +14,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -68,9 +69,11 @@ class RequestServerRepliesTest {
             DataInputStream in = new DataInputStream(new BufferedInputStream(client.getInputStream()));
 
             LengthFramed.write(client.getOutputStream(), TransactionFrames.request(7, 1));
-            awaitAnswered(nic.domid(), 1);
+            await("the guest answered request 1", () -> answered(nic.domid()) == 1);
+            // requests are input: the second reaches the guest while the first reply is held
             LengthFramed.write(client.getOutputStream(), TransactionFrames.request(7, 2));
-            awaitAnswered(nic.domid(), 2);
+            await("the guest answered request 2", () -> answered(nic.domid()) == 2);
+            await("event-tap holds both replies", () -> tap.stats().holding() == 2);
             assertThat(epochs.asked).as("epochs asked for by held replies").isNotEmpty();
             assertThat(readReply(in)).as("a reply before any epoch was acknowledged").isNull();
 
@@ -83,11 +86,14 @@ class RequestServerRepliesTest {
         }
     }
 
-    /** Requests are input: the guest answers the second while the first reply is still held. */
-    private void awaitAnswered(int domid, long answered) throws InterruptedException {
+    private long answered(int domid) {
+        return host.guest(domid).memory().getLong(GuestInfoPage.PFN, RequestServerLayout.ANSWERED);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (host.guest(domid).memory().getLong(GuestInfoPage.PFN, RequestServerLayout.ANSWERED) < answered) {
-            assertThat(System.nanoTime()).as("guest answered request %d", answered).isLessThan(deadline);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
             Thread.sleep(1);
         }
     }
