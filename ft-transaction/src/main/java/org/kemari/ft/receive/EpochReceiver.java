@@ -156,6 +156,10 @@ public final class EpochReceiver implements AutoCloseable {
                         finish(Kind.ENDED, "primary ended the stream at offset " + r.offset());
                         return;
                     }
+                    case HANDOVER -> {
+                        finish(Kind.HANDED_OVER, "primary handed the guest over at offset " + r.offset());
+                        return;
+                    }
                     case CONTINUE -> { }
                 }
             }
