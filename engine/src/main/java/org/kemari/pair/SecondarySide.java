@@ -51,6 +51,8 @@ final class SecondarySide {
     private final WitnessLease witness;
     private final AtomicReference<HeldLog> lastHeld = new AtomicReference<>();
     private final HvmTakeover platform;
+    /** The timing of the stream that ended last: a failover's split if it is taken over. */
+    private FailoverSplit split;
 
     /** receive --manual-failover: a lost primary is taken over only when `kemari failover` asks. */
     private final boolean manualFailover;
@@ -121,7 +123,9 @@ final class SecondarySide {
             log.println("kemari: receive: " + pair.name() + ": " + link.peer() + " connected");
             while (true) {
                 try {
-                    return rx.outcome().get(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                    ReceiverOutcome outcome = rx.outcome().get(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                    split = new FailoverSplit(rx.lastHeardNanos(), System.nanoTime(), manualFailover);
+                    return outcome;
                 } catch (TimeoutException e) {
                     phase.report(PairPhase.RECEIVING, rx.lastCommitted().number());
                     phase.timings(rx::timings);
@@ -136,7 +140,9 @@ final class SecondarySide {
                     } else if (witnessUnrenewed(rx)) {
                         log.println("kemari: receive: " + pair.name() + ": operator failover: the primary has not renewed the lease for "
                                 + witness.duration() + "; dropping its stream");
+                        long lastHeard = rx.lastHeardNanos();
                         rx.close();
+                        split = new FailoverSplit(lastHeard, System.nanoTime(), true);
                         // close() completes the outcome as CLOSED; for failover this is a lost primary
                         return new ReceiverOutcome(ReceiverOutcome.Kind.PRIMARY_LOST, "operator failover",
                                 rx.replicaDomid(), rx.lastCommitted());
@@ -249,6 +255,7 @@ final class SecondarySide {
                 c = WitnessLease.Contention.HELD;
             }
             if (c == WitnessLease.Contention.ACQUIRED) {
+                split.leaseTaken();
                 return true;
             }
             if (phase.stopRequested()) {
@@ -298,14 +305,18 @@ final class SecondarySide {
                 + " on the replicated rings; unpausing dom " + replica + " at " + epoch);
         AutoCloseable served = devices.reattach(hv, replica, gate);
         try {
+            split.devicesAttached();
             platform.restore(hv, replica);
+            split.deviceModelReady();
             hv.unpause(replica);
+            split.unpaused();
         } catch (Exception e) {
             served.close();
             throw new IllegalStateException("failover of dom " + replica + " failed: " + e.getMessage(), e);
         }
         phase.failoverServed();
         phase.report(PairPhase.FAILED_OVER, epoch.number());
+        log.println("kemari: receive: " + pair.name() + ": " + split.line());
         log.println("kemari: receive: " + pair.name() + ": failed over; the guest is protected again once a receiver runs on "
                 + pair.primary().host() + ":" + pair.primary().port());
         return served;

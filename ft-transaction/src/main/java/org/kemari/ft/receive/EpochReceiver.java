@@ -100,6 +100,11 @@ public final class EpochReceiver implements AutoCloseable {
     }
 
     /** The replica's domain id, or -1 before the primary's header arrived. */
+    /** When the last byte from the primary arrived (System.nanoTime()): where a failover's detection starts. */
+    public long lastHeardNanos() {
+        return in.lastReadNanos();
+    }
+
     public int replicaDomid() {
         return replicaDomid;
     }
