@@ -27,7 +27,7 @@ record StageRun(String run, List<StageSummary> stages) {
     }
 
     static String heading() {
-        return "Stages of an epoch, protected io-guest runs (percentiles of the last " + StageTimes.WINDOW
+        return "Stages of an epoch, protected runs (percentiles of the last " + StageTimes.WINDOW
                 + " epochs of each run, warm-up included):";
     }
 }
