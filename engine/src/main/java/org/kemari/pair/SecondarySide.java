@@ -30,8 +30,8 @@ import org.kemari.xen.Hypervisor;
  * of whatever primary connects, and when that primary goes silent takes the witness lease,
  * re-attaches the guest's devices and unpauses the replica. Serves the failed-over guest until
  * stopped, as the primary of the reversed pair: it protects the guest back to the other host as
- * soon as a receiver runs there (docs/failover.md, "Re-protection"). A rejected or ended stream costs the replica, never the daemon: it waits for the
- * next connection.
+ * soon as a receiver runs there (docs/failover.md, "Re-protection"). A rejected or ended stream
+ * costs the replica, never the daemon: it waits for the next connection.
  */
 final class SecondarySide {
     private static final Duration POLL = Duration.ofMillis(50);
