@@ -4,7 +4,7 @@
 # outside both nodes; then the scenarios of docs/admin-guide.md section 7, each ending in the
 # checker's verdict.
 #
-#   lab/cluster/cluster.sh [--runs N] [--keep] [host-death] [partition] [daemon-death]
+#   lab/cluster/cluster.sh [--runs N] [--keep] [host-death] [return] [switchover] [partition] [daemon-death]
 #          (root; default: host-death and partition, once each; --keep: keep the logs)
 #
 # Each node is a network, mount, UTS, IPC and PID namespace of its own (its own /etc/corosync,
@@ -45,10 +45,10 @@ scenarios=()
 while [ $# -gt 0 ]; do
   case $1 in
     --runs) runs=${2:?--runs needs a number}; shift ;;
-    host-death|partition|daemon-death) scenarios+=("$1") ;;
+    host-death|return|switchover|partition|daemon-death) scenarios+=("$1") ;;
     --keep) keep=1 ;;
     -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
-    *) echo "cluster: unknown argument '$1' (expected --runs N, --keep, host-death, partition, daemon-death)" >&2; exit 2 ;;
+    *) echo "cluster: unknown argument '$1' (expected --runs N, --keep, host-death, return, switchover, partition, daemon-death)" >&2; exit 2 ;;
   esac
   shift
 done
@@ -269,9 +269,13 @@ devices:
 EOF
 
 # The cluster configuration (crm shell syntax; docs/admin-guide.md section 7 explains it).
+# cluster-delay and the unpromoted monitor's timeout bound one wait of Pacemaker 2.1.5's: when
+# the DC dies, the survivor's promotion first cancels its unpromoted monitor, and the new DC
+# cannot match that cancellation to the monitor the old DC started, so it waits for the action's
+# timer (monitor timeout + cluster-delay; 30 s + 60 s by default) before it promotes.
 CRM=$W/kemari.crm
 cat > "$CRM" <<EOF
-property stonith-enabled=false dc-deadtime=2s cluster-recheck-interval=10s
+property stonith-enabled=false dc-deadtime=2s cluster-recheck-interval=10s cluster-delay=5s
 rsc_defaults resource-stickiness=100
 primitive $PAIR ocf:kemari:kemari \\
   params config=$CONFIG kemari=$KEMARI_BIN \\
@@ -281,13 +285,71 @@ primitive $PAIR ocf:kemari:kemari \\
   op demote timeout=120s interval=0 \\
   op notify timeout=30s interval=0 \\
   op monitor interval=4s role=Promoted timeout=30s \\
-  op monitor interval=${KMC_UNPROMOTED_MONITOR:-6s} role=Unpromoted timeout=30s
+  op monitor interval=${KMC_UNPROMOTED_MONITOR:-6s} role=Unpromoted timeout=15s
 clone $PAIR-clone $PAIR \\
   meta promotable=true promoted-max=1 promoted-node-max=1 clone-max=2 clone-node-max=1 notify=true \\
   migration-threshold=3 failure-timeout=20s
 EOF
 
 # ---------------------------------------------------------------------------------------------
+# start_node <n> <tag>: boots node n (again, after a host death: its disk, the node's
+# /var/lib/pacemaker and /etc/corosync, is kept; its /run starts empty, as after a reboot).
+start_node() {
+  local n=$1 tag=$2
+  local d=$C/node$n
+  mkdir -p "$d"/etc-corosync "$d"/lib-corosync "$d"/log/corosync "$d"/log/crmsh "$d"/log/pacemaker \
+    "$d"/lib-pacemaker/{blackbox,cib,cores,pengine}
+  install -m 400 "$W/authkey" "$d/etc-corosync/authkey"
+  cat > "$d/etc-corosync/corosync.conf" <<EOF
+totem {
+  version: 2
+  cluster_name: kmc
+  transport: knet
+  crypto_cipher: aes256
+  crypto_hash: sha256
+  token: $TOKEN_MS
+}
+nodelist {
+  node {
+      ring0_addr: $NET.12.1
+      name: node1
+      nodeid: 1
+  }
+  node {
+      ring0_addr: $NET.12.2
+      name: node2
+      nodeid: 2
+  }
+}
+quorum {
+  provider: corosync_votequorum
+  two_node: 1
+}
+logging {
+  to_logfile: yes
+  logfile: /var/log/corosync/corosync.log
+  to_syslog: no
+  to_stderr: no
+  timestamp: hires
+}
+EOF
+  # a returning node keeps the configuration it had; the cluster's newer one replaces it on join
+  [ -f "$d/lib-pacemaker/cib/cib.xml" ] || install -m 600 "$C/cib.xml" "$d/lib-pacemaker/cib/cib.xml"
+  chown -R hacluster:haclient "$d/lib-pacemaker" "$d/log/pacemaker"
+  setsid nsenter --net=/run/netns/kmc$n unshare --mount --uts --ipc --pid --fork --mount-proc \
+    "$W/node-init.sh" "$n" "$d" "$OCF_DIR" >> "$d/init.log" 2>&1 &
+  local launcher=$! init= i
+  for i in $(seq 100); do
+    init=$(pgrep -P "$launcher" 2>/dev/null | head -1) && [ -n "$init" ] && break
+    sleep 0.05
+  done
+  [ -n "$init" ] || die "node$n: no init process under launcher $launcher"
+  track init.$n "$init"
+  # one file per boot: teardown checks every PID namespace this run ever made
+  readlink /proc/$init/ns/pid > "$W/pids/pidns.$tag.$n.$(date +%s%N)"
+  if [ "$n" = 1 ]; then INIT1=$init; else INIT2=$init; fi
+}
+
 start_cluster() {
   local tag=$1 n
   C=$W/$tag
@@ -333,58 +395,7 @@ start_cluster() {
   cibadmin --empty > "$C/cib.xml"
   CIB_file=$C/cib.xml crm_attribute --type crm_config --name dc-deadtime --update 2s
   CIB_file=$C/cib.xml crm_attribute --type crm_config --name stonith-enabled --update false
-  for n in 1 2; do
-    local d=$C/node$n
-    mkdir -p "$d"/etc-corosync "$d"/lib-corosync "$d"/log/corosync "$d"/log/crmsh "$d"/log/pacemaker \
-      "$d"/lib-pacemaker/{blackbox,cib,cores,pengine}
-    install -m 400 "$W/authkey" "$d/etc-corosync/authkey"
-    cat > "$d/etc-corosync/corosync.conf" <<EOF
-totem {
-    version: 2
-    cluster_name: kmc
-    transport: knet
-    crypto_cipher: aes256
-    crypto_hash: sha256
-    token: $TOKEN_MS
-}
-nodelist {
-    node {
-        ring0_addr: $NET.12.1
-        name: node1
-        nodeid: 1
-    }
-    node {
-        ring0_addr: $NET.12.2
-        name: node2
-        nodeid: 2
-    }
-}
-quorum {
-    provider: corosync_votequorum
-    two_node: 1
-}
-logging {
-    to_logfile: yes
-    logfile: /var/log/corosync/corosync.log
-    to_syslog: no
-    to_stderr: no
-    timestamp: hires
-}
-EOF
-    install -m 600 "$C/cib.xml" "$d/lib-pacemaker/cib/cib.xml"
-    chown -R hacluster:haclient "$d/lib-pacemaker" "$d/log/pacemaker"
-    setsid nsenter --net=/run/netns/kmc$n unshare --mount --uts --ipc --pid --fork --mount-proc \
-      "$W/node-init.sh" "$n" "$d" "$OCF_DIR" > "$d/init.log" 2>&1 &
-    local launcher=$! init= i
-    for i in $(seq 100); do
-      init=$(pgrep -P "$launcher" 2>/dev/null | head -1) && [ -n "$init" ] && break
-      sleep 0.05
-    done
-    [ -n "$init" ] || die "node$n: no init process under launcher $launcher"
-    track init.$n "$init"
-    readlink /proc/$init/ns/pid > "$W/pids/pidns.$tag.$n"
-    if [ "$n" = 1 ]; then INIT1=$init; else INIT2=$init; fi
-  done
+  for n in 1 2; do start_node "$n" "$tag"; done
   log "$tag: nodes up (init pids $INIT1, $INIT2), checker pid $CHECKER_PID; waiting for quorum"
   wait_for "quorum and both nodes online" 90 cluster_online
   on 1 crm configure load update "$CRM" >> "$C/crm.log" 2>&1 || die "$tag: crm configure load update $CRM failed: $(tail -3 "$C/crm.log")"
@@ -477,16 +488,88 @@ first_after() {
 
 # ---------------------------------------------------------------------------------------------
 scenario_host_death() {
-  local tag=$1 kill_ms first_ms s
+  local tag=$1
   start_cluster "$tag" || return 1
   wait_for "settled pair (one primary protected, one secondary with a replica, output flowing)" $SETTLE_LIMIT pair_settled || return 1
   log "$tag: settled: node$PRIMARY primary, node$SECONDARY secondary ($(kstate $SECONDARY)), $(acks) acknowledged writes"
   crm_status $SECONDARY
+  kill_primary_node "$tag" host-death || return 1
+  verdict "$KILL_MS"
+}
+
+# Scenario 2: the node that died comes back; Pacemaker starts kemari there as the secondary, the
+# survivor protects the guest to it by itself (a full resync), and no operator command is given.
+# Then the survivor dies in turn, and the guest fails over back.
+scenario_return() {
+  local tag=$1 dead back_ms
+  start_cluster "$tag" || return 1
+  wait_for "settled pair" $SETTLE_LIMIT pair_settled || return 1
+  log "$tag: settled: node$PRIMARY primary, node$SECONDARY secondary, $(acks) acknowledged writes"
+  kill_primary_node "$tag" host-death || return 1
+  dead=$PRIMARY
+  sleep 3
+  back_ms=$(now_ms)
+  start_node "$dead" "$tag"
+  log "$tag: node$dead boots again (init pid $(node_pid "$dead")); nobody runs a kemari command"
+  wait_for "re-protected pair (node$SECONDARY protecting to node$dead, Pacemaker clean)" $HEAL_LIMIT pair_settled_and_clean || { crm_status "$dead"; return 1; }
+  [ "$SECONDARY" = "$dead" ] || { log "FAIL: node$dead came back as $(kstate "$dead"), not the secondary"; return 1; }
+  log "$tag: re-protected $(( $(now_ms) - back_ms )) ms after node$dead booted: node$PRIMARY $(kstate $PRIMARY), node$SECONDARY $(kstate $SECONDARY)"
+  crm_status $PRIMARY
+  agent_lines $PRIMARY 'kemari.*(protected again|initial synchronisation|protected from)'
+  echo "return reprotected_after_boot_ms=$(( $(now_ms) - back_ms ))" >> "$W/timings"
+  local before; before=$(acks)
+  wait_for "output while re-protected" 20 new_output_after "$before" || return 1
+  kill_primary_node "$tag" second-host-death || return 1
+  verdict "$KILL_MS"
+}
+
+# Scenario 4: a planned move of the promoted role (crm_resource --move --promoted, what `crm
+# resource move` does): the primary hands the guest over (pause, final epoch acknowledged, lease
+# released), the other node is promoted and brings its replica up, the old primary becomes its
+# secondary, and the pair is protected again.
+scenario_switchover() {
+  local tag=$1 move_ms old first_ms
+  start_cluster "$tag" || return 1
+  wait_for "settled pair" $SETTLE_LIMIT pair_settled_and_clean || return 1
+  log "$tag: settled: node$PRIMARY primary, node$SECONDARY secondary, $(acks) acknowledged writes"
+  old=$PRIMARY
+  poll_phases $SECONDARY "$C/phases.node$SECONDARY" & POLLER_PID=$!
+  track poller.$SECONDARY $POLLER_PID
+  sleep 2
+  local before; before=$(acks)
+  move_ms=$(now_ms)
+  on $PRIMARY crm_resource --resource $PAIR-clone --move --promoted --node node$SECONDARY >> "$C/crm.log" 2>&1 \
+    || { log "FAIL: crm_resource --move: $(tail -2 "$C/crm.log")"; return 1; }
+  log "$tag: crm_resource --move --promoted to node$SECONDARY; $before writes acknowledged"
+  wait_for "moved pair (node$SECONDARY protecting to node$old, Pacemaker clean)" $HEAL_LIMIT moved_from "$old" || { crm_status 1; crm_status 2; return 1; }
+  kill "$POLLER_PID" 2>/dev/null || true; POLLER_PID=
+  first_ms=$(grep -E "^checker: connection [0-9]+ from .* first acknowledgement" "$C/checker.log" | tail -1 | grep -oE '[0-9]+$')
+  log "$tag: moved: node$PRIMARY $(kstate $PRIMARY), node$SECONDARY $(kstate $SECONDARY), $(( $(now_ms) - move_ms )) ms after the move"
+  log "TIMING: move -> first output from node$PRIMARY: $(since "$first_ms" "$move_ms") ms; node$PRIMARY phases: $(awk '{print $2"/"$3}' "$C/phases.node$PRIMARY" | uniq | tr '\n' ' ')"
+  agent_lines $old 'kemari.*(switchover|handed over|moves to)'
+  agent_lines $PRIMARY 'kemari.*(promot|failover|took over)'
+  crm_status $PRIMARY
+  echo "switchover move_to_output_ms=$(since "$first_ms" "$move_ms") reprotected_ms=$(( $(now_ms) - move_ms ))" >> "$W/timings"
+  on $PRIMARY crm_resource --resource $PAIR-clone --clear >> "$C/crm.log" 2>&1 || true
+  local after; after=$(acks)
+  wait_for "output after the move" 20 new_output_after "$after" || return 1
+  verdict "$move_ms"
+}
+
+# The pair settled with the other node as primary, and Pacemaker agrees.
+moved_from() { pair_settled_and_clean && [ "$PRIMARY" != "$1" ]; }
+
+# Kills the primary node (SIGKILL of its init: every process of the node at once) and waits for
+# Pacemaker to promote the survivor and for the replica's first output; records the timings
+# under <label>. Sets KILL_MS.
+KILL_MS=
+kill_primary_node() {
+  local tag=$1 label=$2 first_ms
   poll_phases $SECONDARY "$C/phases.node$SECONDARY" & POLLER_PID=$!
   track poller.$SECONDARY $POLLER_PID
   sleep 3
   local before; before=$(acks)
-  kill_ms=$(now_ms)
+  KILL_MS=$(now_ms)
   kill -KILL "$(node_pid $PRIMARY)"
   log "$tag: SIGKILL of node$PRIMARY's init (pid $(node_pid $PRIMARY)): every process of the node ends; $before writes acknowledged"
   if [ "$PRIMARY" = 1 ]; then INIT1=; else INIT2=; fi
@@ -497,8 +580,7 @@ scenario_host_death() {
   crm_status $SECONDARY
   agent_lines $SECONDARY 'kemari.*(promot|failover|failed over|taking|took over)'
   first_ms=$(grep -E "^checker: connection [0-9]+ from .* first acknowledgement" "$C/checker.log" | tail -1 | grep -oE '[0-9]+$')
-  timings "$kill_ms" "$first_ms"
-  verdict "$kill_ms"
+  timings "$KILL_MS" "$first_ms" "$label"
 }
 
 survivor_promoted() {
@@ -508,7 +590,7 @@ survivor_promoted() {
 new_output_after() { [ "$(acks)" -gt "$1" ]; }
 
 timings() {
-  local kill_ms=$1 first_ms=$2 corosync_line pcmk_line promote_line t_coro t_pcmk t_prom t_take t_fo
+  local kill_ms=$1 first_ms=$2 label=$3 corosync_line pcmk_line promote_line t_coro t_pcmk t_prom t_take t_fo
   local clog=$C/node$SECONDARY/log/corosync/corosync.log plog=$C/node$SECONDARY/log/pacemaker/pacemaker.log
   corosync_line=$(first_after "$kill_ms" "$clog" 'A new membership .* was formed|Members left')
   pcmk_line=$(first_after "$kill_ms" "$plog" "Node node$PRIMARY state is now lost|node$PRIMARY.* lost")
@@ -517,14 +599,14 @@ timings() {
   done_line=$(first_after "$kill_ms" "$plog" 'Result of promote operation')
   t_done=$(line_ms "$done_line")
   t_coro=$(line_ms "$corosync_line") t_pcmk=$(line_ms "$pcmk_line") t_prom=$(line_ms "$promote_line")
-  t_take=$(awk '$3=="taking-over"{print $1; exit}' "$C/phases.node$SECONDARY")
-  t_fo=$(awk '$3=="failed-over"{print $1; exit}' "$C/phases.node$SECONDARY")
+  t_take=$(awk -v k="$kill_ms" '$1>=k && $3=="taking-over"{print $1; exit}' "$C/phases.node$SECONDARY")
+  t_fo=$(awk -v k="$kill_ms" '$1>=k && $3=="failed-over"{print $1; exit}' "$C/phases.node$SECONDARY")
   log "TIMING: kill -> first replica output: $(since "$first_ms" "$kill_ms") ms"
   log "TIMING:   kemari: primary lost (taking-over) at +$(since "${t_take:-0}" "$kill_ms") ms, lease taken and replica running (failed-over) at +$(since "${t_fo:-0}" "$kill_ms") ms (witness lease ${LEASE_MS} ms)"
   log "TIMING:   corosync: new membership at +$(since "${t_coro:-0}" "$kill_ms") ms (token $TOKEN_MS ms): $corosync_line"
   log "TIMING:   pacemaker: node lost at +$(since "${t_pcmk:-0}" "$kill_ms") ms, promote requested at +$(since "${t_prom:-0}" "$kill_ms") ms, promote done at +$(since "${t_done:-0}" "$kill_ms") ms"
   log "TIMING:   so: detection (corosync) $(since "${t_coro:-0}" "$kill_ms") ms, Pacemaker's reaction $(since "${t_prom:-0}" "${t_coro:-0}") ms, the agent's promote (kemari status, kemari failover: lease, replica unpaused) to first output $(since "$first_ms" "${t_prom:-0}") ms"
-  echo "host-death kill_to_output_ms=$(since "$first_ms" "$kill_ms") taking_over_ms=$(since "${t_take:-0}" "$kill_ms") failed_over_ms=$(since "${t_fo:-0}" "$kill_ms") corosync_ms=$(since "${t_coro:-0}" "$kill_ms") promote_requested_ms=$(since "${t_prom:-0}" "$kill_ms") promote_done_ms=$(since "${t_done:-0}" "$kill_ms")" >> "$W/timings"
+  echo "$label kill_to_output_ms=$(since "$first_ms" "$kill_ms") taking_over_ms=$(since "${t_take:-0}" "$kill_ms") failed_over_ms=$(since "${t_fo:-0}" "$kill_ms") corosync_ms=$(since "${t_coro:-0}" "$kill_ms") promote_requested_ms=$(since "${t_prom:-0}" "$kill_ms") promote_done_ms=$(since "${t_done:-0}" "$kill_ms")" >> "$W/timings"
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -15,8 +15,9 @@ interface GuestDevices {
 
     /**
      * Secondary, at failover: re-creates the replica's event channels, attaches backends to the
-     * replicated rings with corrected indexes (unanswered requests are served again) and starts
-     * them. The caller unpauses the replica afterwards.
+     * replicated rings with corrected indexes (unanswered requests are served again at once) and
+     * starts them; later requests pass {@code gate}, since the failed-over guest is protected
+     * again as soon as a secondary answers. The caller unpauses the replica afterwards.
      */
-    AutoCloseable reattach(Hypervisor hv, int replicaDomid);
+    AutoCloseable reattach(Hypervisor hv, int replicaDomid, TapGate gate);
 }

@@ -33,7 +33,7 @@ final class PairDevices implements GuestDevices {
         }
 
         @Override
-        public AutoCloseable reattach(Hypervisor hv, int replicaDomid) {
+        public AutoCloseable reattach(Hypervisor hv, int replicaDomid, TapGate gate) {
             return () -> { };
         }
     };
@@ -59,20 +59,23 @@ final class PairDevices implements GuestDevices {
     @Override
     public AutoCloseable serve(Hypervisor hv, int domid, TapGate gate) {
         TcpPacketLink link = link();
-        DeviceBackends backends = DeviceBackends.connect(hv, domid, devices.disk(), link, (device, backend) -> {
-            gate.attach(backend, device == GateFactory.Device.BLOCK ? RequestKind.DeviceClass.BLOCK : RequestKind.DeviceClass.NET);
-            return gate;
-        });
-        return () -> {
-            backends.close();
-            link.close();
-        };
+        return served(DeviceBackends.connect(hv, domid, devices.disk(), link, through(gate)), link);
     }
 
     @Override
-    public AutoCloseable reattach(Hypervisor hv, int replicaDomid) {
+    public AutoCloseable reattach(Hypervisor hv, int replicaDomid, TapGate gate) {
         TcpPacketLink link = link();
-        DeviceBackends backends = DeviceBackends.reattach(hv, replicaDomid, devices.disk(), link, GateFactory.DIRECT);
+        return served(DeviceBackends.reattach(hv, replicaDomid, devices.disk(), link, through(gate)), link);
+    }
+
+    private static GateFactory through(TapGate gate) {
+        return (device, backend) -> {
+            gate.attach(backend, device == GateFactory.Device.BLOCK ? RequestKind.DeviceClass.BLOCK : RequestKind.DeviceClass.NET);
+            return gate;
+        };
+    }
+
+    private static AutoCloseable served(DeviceBackends backends, TcpPacketLink link) {
         return () -> {
             backends.close();
             link.close();

@@ -21,6 +21,8 @@ public enum PairPhase {
     STALLED,
     /** Primary: another host took the witness lease; the guest here was destroyed. */
     FENCED,
+    /** Primary: the guest was handed over to the secondary (controlled switchover); the daemon ends. */
+    HANDED_OVER,
     /** Secondary: listening, or holding a replica. */
     RECEIVING,
     /** Secondary: lease taken, bringing the replica up. */
@@ -29,6 +31,24 @@ public enum PairPhase {
     FAILED_OVER,
     /** The daemon stopped. */
     STOPPED;
+
+    /**
+     * The role a daemon plays while in this phase, or null for {@link #STARTING} and
+     * {@link #STOPPED}, which keep the role it started with. A receive daemon that failed over
+     * and protects the guest again (syncing, protected, degraded) is the pair's primary.
+     */
+    public PairRole role() {
+        return switch (this) {
+            case SYNCING, PROTECTED, DEGRADED, AUTH_FAILED, STALLED, FENCED, HANDED_OVER -> PairRole.PRIMARY;
+            case RECEIVING, TAKING_OVER, FAILED_OVER -> PairRole.SECONDARY;
+            case STARTING, STOPPED -> null;
+        };
+    }
+
+    /** True if a daemon in this phase runs the guest on its host. */
+    public boolean runsGuest() {
+        return this == FAILED_OVER || this == SYNCING || this == PROTECTED || this == DEGRADED || this == AUTH_FAILED || this == STALLED;
+    }
 
     /** The word `kemari status` and the OCF agent read. */
     public String word() {

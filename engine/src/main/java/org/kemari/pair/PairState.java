@@ -16,7 +16,9 @@ import java.time.Instant;
 public record PairState(String pair, PairRole role, long pid, Instant started, String domain, String peer,
                         PairPhase phase, long epoch, Instant updated) {
 
+    /** The state after a phase report; the phase's own role, if it has one, becomes the daemon's. */
     public PairState withProgress(PairPhase newPhase, long newEpoch, Instant now) {
-        return new PairState(pair, role, pid, started, domain, peer, newPhase, newEpoch, now);
+        PairRole newRole = newPhase.role() != null ? newPhase.role() : role;
+        return new PairState(pair, newRole, pid, started, domain, peer, newPhase, newEpoch, now);
     }
 }

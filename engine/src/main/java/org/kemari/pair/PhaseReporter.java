@@ -1,39 +1,35 @@
 package org.kemari.pair;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.kemari.ft.timing.EpochTimings;
 
 /**
  * A daemon's link to the administrator: publishes its phase (docs/failover.md) for `kemari
- * status` and the OCF agent, and receives stop and operator-failover requests. A failover
- * request is a file {@code <pair>.failover} in the state dir, written by `kemari failover`; the
- * daemon answers in {@code <pair>.failover-refused} when it cannot act on it.
+ * status` and the OCF agent, and receives stop, failover and switchover requests
+ * ({@link OperatorRequest}s).
  */
 final class PhaseReporter {
     private final PairHost control;
-    private final Path request;
-    private final Path refusal;
+    private final OperatorRequest failover;
+    private final OperatorRequest switchover;
     private volatile PairPhase phase = PairPhase.STOPPED;
 
     PhaseReporter(PairHost control, String pair) {
         this.control = control;
-        this.request = failoverRequest(control.stateDir(), pair);
-        this.refusal = failoverRefusal(control.stateDir(), pair);
+        this.failover = failoverRequest(control.stateDir(), pair);
+        this.switchover = switchoverRequest(control.stateDir(), pair);
     }
 
-    static Path failoverRequest(Path stateDir, String pair) {
-        return stateDir.resolve(pair + ".failover");
+    /** `kemari failover` on the secondary: take over now. */
+    static OperatorRequest failoverRequest(Path stateDir, String pair) {
+        return new OperatorRequest(stateDir, pair, "failover");
     }
 
-    static Path failoverRefusal(Path stateDir, String pair) {
-        return stateDir.resolve(pair + ".failover-refused");
+    /** `kemari switchover` on the primary: hand the guest over to the secondary. */
+    static OperatorRequest switchoverRequest(Path stateDir, String pair) {
+        return new OperatorRequest(stateDir, pair, "switchover");
     }
 
     void report(PairPhase p, long epoch) {
@@ -59,27 +55,28 @@ final class PhaseReporter {
     }
 
     boolean failoverRequested() {
-        return Files.exists(request);
+        return failover.pending();
     }
 
     /** The request, if any, is served: this host is failing over. */
     void failoverServed() {
-        try {
-            Files.deleteIfExists(request);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear the failover request " + request + ": " + e.getMessage(), e);
-        }
+        failover.served();
     }
 
-    /** Written whole or not at all: the failover verb reads the answer as soon as the file exists. */
     void refuseFailover(String why) {
-        try {
-            Path partial = refusal.resolveSibling(refusal.getFileName() + ".partial");
-            Files.writeString(partial, why + "\n", StandardCharsets.UTF_8);
-            Files.move(partial, refusal, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            Files.deleteIfExists(request);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot answer the failover request in " + request.getParent() + ": " + e.getMessage(), e);
-        }
+        failover.refuse(why);
+    }
+
+    boolean switchoverRequested() {
+        return switchover.pending();
+    }
+
+    /** The request is being served: this primary hands the guest over. */
+    void switchoverServed() {
+        switchover.served();
+    }
+
+    void refuseSwitchover(String why) {
+        switchover.refuse(why);
     }
 }

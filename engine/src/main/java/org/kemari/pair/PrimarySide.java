@@ -13,6 +13,7 @@ import org.kemari.dm.PlatformCapture;
 import org.kemari.ft.EpochId;
 import org.kemari.ft.OpaqueRecord;
 import org.kemari.ft.send.EpochSender;
+import org.kemari.ft.send.ReplicationException;
 import org.kemari.ft.send.SenderConfig;
 import org.kemari.ft.send.SenderListener;
 import org.kemari.ft.send.SyncProgress;
@@ -45,6 +46,13 @@ final class PrimarySide {
     private final SyncListener progress;
     private final ProtectionBarrier barrier = new ProtectionBarrier();
     private volatile boolean fenced;
+    /** The guest was handed over to the secondary (controlled switchover): this daemon ends. */
+    private volatile boolean handedOver;
+    private Thread renewer;
+    /** A failed-over replica served here: until a secondary first answers, it reports failed-over, not degraded. */
+    private boolean failedOver;
+    /** Whether the last attempt found the secondary unreachable: said once, not every heartbeat. */
+    private boolean unreachable;
     /** Whether this run was ever protected: a peer rejected from the start is a setup error, later a passing one. */
     private boolean everProtected;
     /** Consecutive attempts the secondary rejected (authentication) or answered in another protocol. */
@@ -74,21 +82,48 @@ final class PrimarySide {
         this.progress = progress;
     }
 
+    /**
+     * How the guest's devices come to be served through event-tap's gate: started on the running
+     * guest by a primary, re-attached to the replica at failover.
+     */
+    interface DeviceStart {
+        AutoCloseable start(TapGate gate) throws Exception;
+    }
+
     /** Runs until stopped; returns false if this host was fenced (the secondary took over). */
     boolean run() throws InterruptedException {
+        return serve(gate -> devices.serve(hv, domid, gate));
+    }
+
+    /**
+     * A failed-over replica made primary of the reversed pair: {@code activation} re-attaches its
+     * devices through the gate and unpauses it; from then on it runs degraded ("failed-over")
+     * until the other host runs a receiver again, which gets a full resync, and the pair is
+     * protected again with no operator command. The lease is the one taken at failover.
+     */
+    boolean serveFailedOver(DeviceStart activation) throws InterruptedException {
+        failedOver = true;
+        return serve(activation);
+    }
+
+    private boolean serve(DeviceStart start) throws InterruptedException {
         if (!witness.claimIfFree()) {
             WitnessLease.Record r = witness.read();
             throw new IllegalStateException("the witness lease " + witness.file() + " is held by " + r.owner()
                     + " (generation " + r.generation() + "): the guest may be running there; refusing to protect a second copy");
         }
         EventTap tap = new EventTap(barrier, pair.sync().mode(), deviceClasses(), this::mayRelease, System::nanoTime);
-        Thread renewer = renewer(tap);
-        try (TapGate gate = new TapGate(tap); AutoCloseable served = devices.serve(hv, domid, gate)) {
-            renewer.start();
-            while (!phase.stopRequested() && !fenced) {
+        renewer = renewer(tap);
+        // renewed from the claim on: starting the devices may restart a device model (failover on Xen)
+        renewer.start();
+        try (TapGate gate = new TapGate(tap); AutoCloseable served = start.start(gate)) {
+            while (!phase.stopRequested() && !fenced && !handedOver) {
                 retryIn = pair.heartbeat().timeout();
                 protectOnce(tap);
-                if (!phase.stopRequested() && !fenced) {
+                if (phase.switchoverRequested() && !handedOver) {
+                    phase.refuseSwitchover("not protected (" + phase.phase() + "): no secondary holds a replica to hand the guest to");
+                }
+                if (!phase.stopRequested() && !fenced && !handedOver) {
                     phase.awaitStop(retryIn);
                 }
             }
@@ -100,7 +135,12 @@ final class PrimarySide {
             renewer.interrupt();
             renewer.join(5000);
         }
-        return !fenced;
+        return !fenced && !handedOver;
+    }
+
+    /** True once the guest was handed over to the secondary (controlled switchover). */
+    boolean handedOver() {
+        return handedOver;
     }
 
     private boolean mayRelease() {
@@ -116,11 +156,16 @@ final class PrimarySide {
             rejected(EngineException.Kind.AUTHENTICATION, PairPhase.AUTH_FAILED, "failed authentication", e);
             return;
         } catch (IOException e) {
-            phase.report(unlessStalled(barrier.protectedNow() ? PairPhase.PROTECTED : PairPhase.DEGRADED), 0);
-            log.println("kemari: protect: " + pair.name() + ": secondary " + pair.secondary().host() + ":"
-                    + pair.secondary().port() + " unreachable (" + e.getMessage() + "); running UNPROTECTED");
+            phase.report(unlessStalled(barrier.protectedNow() ? PairPhase.PROTECTED : alone()), 0);
+            if (!unreachable) {
+                log.println("kemari: protect: " + pair.name() + ": secondary " + pair.secondary().host() + ":"
+                        + pair.secondary().port() + " unreachable (" + e.getMessage() + "); running UNPROTECTED; retrying every "
+                        + pair.heartbeat().timeout().toMillis() + " ms");
+            }
+            unreachable = true;
             return;
         }
+        unreachable = false;
         SenderConfig sc = SenderConfig.defaults()
                 .withFeatures(PairTransport.features(pair.compression()))
                 .withMaxInterval(pair.sync().mode() == SyncMode.EVENT
@@ -160,7 +205,7 @@ final class PrimarySide {
                     throw e;
                 }
                 barrier.protectWith(null);
-                rejected(EngineException.Kind.PROTOCOL, PairPhase.DEGRADED, "speaks another protocol", foreign);
+                rejected(EngineException.Kind.PROTOCOL, alone(), "speaks another protocol", foreign);
                 return;
             }
             everProtected = true;
@@ -171,6 +216,9 @@ final class PrimarySide {
             barrier.protectWith(sender);
             log.println("kemari: protect: " + pair.name() + ": protected from " + first);
             while (sender.failure() == null && !phase.stopRequested() && !fenced) {
+                if (phase.switchoverRequested() && switchOver(sender, tap, link.peer())) {
+                    return;
+                }
                 phase.report(unlessStalled(PairPhase.PROTECTED), sender.lastDurable().number());
                 phase.timings(sender::timings);
                 phase.awaitStop(Duration.ofMillis(100));
@@ -185,10 +233,85 @@ final class PrimarySide {
             throw e;
         } catch (IOException | RuntimeException e) {
             barrier.protectWith(null);
-            phase.report(unlessStalled(PairPhase.DEGRADED), 0);
+            phase.report(unlessStalled(alone()), 0);
             log.println("kemari: protect: " + pair.name() + ": replication failed: " + (e.getMessage() != null ? e.getMessage() : e.toString())
                     + "; running UNPROTECTED");
         }
+    }
+
+    /**
+     * Controlled switchover (docs/ft-transaction.md §6.3): the guest is paused for good, a final
+     * epoch is acknowledged, the output it held goes out, the stream ends with HANDOVER, and only
+     * then is the lease given up and the paused guest here destroyed. If the secondary does not
+     * acknowledge, nothing is handed over: the guest runs on here and the request is refused.
+     */
+    private boolean switchOver(EpochSender sender, EventTap tap, String peer) {
+        phase.switchoverServed();
+        log.println("kemari: protect: " + pair.name() + ": switchover to " + peer + ": pausing dom " + domid + " for the final epoch");
+        try {
+            hv.pause(domid);
+        } catch (XenException e) {
+            phase.refuseSwitchover("cannot pause dom " + domid + ": " + e.getMessage());
+            return false;
+        }
+        EpochId last;
+        try {
+            last = sender.handOver();
+        } catch (ReplicationException e) {
+            hv.unpause(domid);
+            barrier.protectWith(null);
+            log.println("kemari: protect: " + pair.name() + ": switchover failed: " + e.getMessage() + "; dom " + domid + " runs on here");
+            phase.refuseSwitchover(e.getMessage() + "; dom " + domid + " runs on here");
+            return false;
+        }
+        awaitReleased(tap);
+        handedOver = true;
+        // no renewal may follow the release
+        renewer.interrupt();
+        try {
+            renewer.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        witness.release();
+        phase.report(PairPhase.HANDED_OVER, last.number());
+        log.println("kemari: protect: " + pair.name() + ": handed over to " + peer + " at " + last
+                + "; witness lease released; destroying the paused dom " + domid + " here");
+        try {
+            hv.destroy(domid);
+        } catch (XenException e) {
+            log.println("kemari: protect: " + pair.name() + ": could not destroy the handed-over dom " + domid + ": " + e.getMessage());
+        }
+        return true;
+    }
+
+    /**
+     * Every epoch is acknowledged, so everything held may go: it must be out before the lease
+     * is, or the guest's output could appear from both hosts. Bounded by the heartbeat timeout;
+     * then one heartbeat interval for a release another thread already took to finish.
+     */
+    private void awaitReleased(EventTap tap) {
+        long deadline = System.nanoTime() + pair.heartbeat().timeout().toNanos();
+        try {
+            tap.pump();
+            while (tap.heldLog().heldCount() > 0 && System.nanoTime() - deadline < 0) {
+                Thread.sleep(5);
+                tap.pump();
+            }
+            Thread.sleep(pair.heartbeat().interval().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int left = tap.heldLog().heldCount();
+        if (left > 0) {
+            log.println("kemari: protect: " + pair.name() + ": WARNING: " + left + " output request(s) still held at the handover;"
+                    + " the secondary performs them again from its replica");
+        }
+    }
+
+    /** The phase while no secondary protects the guest. */
+    private PairPhase alone() {
+        return failedOver && !everProtected ? PairPhase.FAILED_OVER : PairPhase.DEGRADED;
     }
 
     /** The stream error (the peer's bytes are not kemari's stream) that {@code e} reports, if any. */
@@ -211,7 +334,8 @@ final class PrimarySide {
     private void rejected(EngineException.Kind kind, PairPhase p, String what, IOException e) {
         rejectedInARow++;
         String peer = pair.secondary().host() + ":" + pair.secondary().port();
-        if (!everProtected && rejectedInARow >= GIVE_UP_AFTER) {
+        // a failed-over guest is served whatever its peer does: giving up would end it
+        if (!everProtected && !failedOver && rejectedInARow >= GIVE_UP_AFTER) {
             phase.report(unlessStalled(p), 0);
             throw new EngineException(kind, pair.name() + ": secondary " + peer + " " + what + " " + rejectedInARow
                     + " times in a row, and this pair was never protected: " + e.getMessage());
@@ -242,7 +366,7 @@ final class PrimarySide {
                 boolean ok = witness.renew();
                 if (!ok) {
                     WitnessLease.Record r = safeRead();
-                    if (r != null && !(r.owner().equals(ownerName()) && r.generation() == witness.generation())) {
+                    if (r != null && !(r.owner().equals(witness.owner()) && r.generation() == witness.generation())) {
                         fence(r);
                         return;
                     }
@@ -285,10 +409,6 @@ final class PrimarySide {
         } catch (XenException e) {
             log.println("kemari: protect: " + pair.name() + ": could not destroy fenced dom " + domid + ": " + e.getMessage());
         }
-    }
-
-    String ownerName() {
-        return OwnerNames.primary(pair);
     }
 
 

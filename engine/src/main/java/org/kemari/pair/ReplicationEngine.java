@@ -22,8 +22,13 @@ public final class ReplicationEngine {
         /** Stopped on request. */
         STOPPED,
         /** The pair failed over: after protect the guest runs on the other host; after receive or failover, here. */
-        FAILED_OVER
+        FAILED_OVER,
+        /** Controlled switchover: this primary handed the guest over to its secondary. */
+        HANDED_OVER
     }
+
+    /** How long a switchover may take beyond the final epoch's acknowledgement (the daemon's own bound). */
+    private static final Duration SWITCHOVER_SLACK = Duration.ofSeconds(10);
 
     /** Bounds the replica's activation once the lease is taken (on real Xen it restarts the replica's QEMU). */
     private static final Duration TAKEOVER_LIMIT = Duration.ofSeconds(180);
@@ -56,7 +61,8 @@ public final class ReplicationEngine {
         PrimarySide primary = new PrimarySide(pair, s.hypervisor(), s.domain().domid(), PairDevices.of(pair, s.hypervisor()), phase,
                 s.log(), lease, p -> s.host().syncProgress(p.roundSent(), p.roundPages()));
         try {
-            return primary.run() ? Outcome.STOPPED : Outcome.FAILED_OVER;
+            boolean stopped = primary.run();
+            return primary.handedOver() ? Outcome.HANDED_OVER : stopped ? Outcome.STOPPED : Outcome.FAILED_OVER;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Outcome.STOPPED;
@@ -92,7 +98,7 @@ public final class ReplicationEngine {
         WitnessLease lease = lease(pair, OwnerNames.secondary(pair), s);
         try {
             boolean failedOver = new SecondarySide(pair, s.hypervisor(), replicas(pair, s.hypervisor()), PairDevices.of(pair, s.hypervisor()),
-                    phase, s.log(), lease, s.manualFailover()).run();
+                    phase, s.log(), lease, s.manualFailover(), p -> s.host().syncProgress(p.roundSent(), p.roundPages())).run();
             return failedOver ? Outcome.FAILED_OVER : Outcome.STOPPED;
         } catch (IOException e) {
             throw new EngineException(EngineException.Kind.PEER_UNREACHABLE, "cannot listen on " + pair.secondary().host() + ":"
@@ -139,17 +145,16 @@ public final class ReplicationEngine {
             throw new EngineException(EngineException.Kind.FAILURE, pair.name() + ": no receive daemon with a replica on this host"
                     + running.map(st -> " (state: " + st.phase() + ")").orElse(""));
         }
-        Path request = PhaseReporter.failoverRequest(states.path(), pair.name());
-        Path refusal = PhaseReporter.failoverRefusal(states.path(), pair.name());
+        OperatorRequest request = PhaseReporter.failoverRequest(states.path(), pair.name());
         try {
-            Files.deleteIfExists(refusal);
-            Files.writeString(request, Instant.now() + "\n");
+            request.make();
             Duration lease = pair.witness() == null ? Duration.ofSeconds(3) : pair.witness().leaseDuration();
             long deadline = System.nanoTime() + lease.multipliedBy(2).plusSeconds(5).toNanos();
             boolean takingOver = false;
             while (System.nanoTime() - deadline < 0) {
-                if (Files.exists(refusal)) {
-                    throw new EngineException(EngineException.Kind.REFUSED, pair.name() + ": failover refused: " + Files.readString(refusal).strip());
+                Optional<String> refused = request.refused();
+                if (refused.isPresent()) {
+                    throw new EngineException(EngineException.Kind.REFUSED, pair.name() + ": failover refused: " + refused.get());
                 }
                 Optional<PairState> now = states.read(pair.name());
                 if (!takingOver && now.isPresent() && now.get().phase() == PairPhase.TAKING_OVER) {
@@ -158,13 +163,14 @@ public final class ReplicationEngine {
                     takingOver = true;
                     deadline = System.nanoTime() + TAKEOVER_LIMIT.toNanos();
                 }
-                if (now.isPresent() && now.get().phase() == PairPhase.FAILED_OVER) {
+                // failed-over, or already protecting the guest again to a receiver on the other host
+                if (now.isPresent() && now.get().phase().runsGuest()) {
                     log.println("kemari: failover: " + pair.name() + ": the replica runs here now (epoch " + now.get().epoch() + ")");
                     return Outcome.FAILED_OVER;
                 }
                 Thread.sleep(50);
             }
-            Files.deleteIfExists(request);
+            Files.deleteIfExists(request.request());
             throw new EngineException(EngineException.Kind.FAILURE, pair.name() + ": the receive daemon did not fail over within "
                     + (takingOver ? TAKEOVER_LIMIT : lease.multipliedBy(2).plusSeconds(5)).toSeconds() + "s; see its log");
         } catch (IOException e) {
@@ -173,6 +179,63 @@ public final class ReplicationEngine {
             Thread.currentThread().interrupt();
             throw new EngineException(EngineException.Kind.FAILURE, pair.name() + ": interrupted while waiting for failover", e);
         }
+    }
+
+    /**
+     * Controlled switchover (docs/failover.md): asks this host's protecting daemon to hand the
+     * guest over to its secondary, and waits until it has (the final epoch acknowledged, the
+     * lease released, the paused guest here stopped) or refused. Bounded by twice the heartbeat
+     * timeout and some slack.
+     */
+    public Outcome switchover(PairConfig pair, PrintStream log, StateDir states) {
+        Optional<PairState> running = states.read(pair.name()).filter(StateDir::alive);
+        if (running.isEmpty() || running.get().role() != PairRole.PRIMARY) {
+            throw new EngineException(EngineException.Kind.FAILURE, pair.name() + ": no daemon protects the guest on this host"
+                    + running.map(st -> " (state: " + st.role().token() + ", " + st.phase() + ")").orElse("")
+                    + "; run kemari switchover on the primary");
+        }
+        PairState primary = running.get();
+        if (primary.phase() != PairPhase.PROTECTED) {
+            throw new EngineException(EngineException.Kind.REFUSED, pair.name() + ": switchover refused: the pair is " + primary.phase()
+                    + ", not protected: no secondary holds a replica to hand the guest to");
+        }
+        Path leaseFile = pair.witness() != null ? pair.witness().leaseFile() : states.path().resolve(pair.name() + ".local-lease");
+        WitnessLease observer = new WitnessLease(leaseFile, "switchover-observer", Duration.ofSeconds(1));
+        WitnessLease.Record before = readLease(observer);
+        OperatorRequest request = PhaseReporter.switchoverRequest(states.path(), pair.name());
+        Duration limit = pair.heartbeat().timeout().multipliedBy(2).plus(SWITCHOVER_SLACK);
+        long deadline = System.nanoTime() + limit.toNanos();
+        try {
+            request.make();
+            while (System.nanoTime() - deadline < 0) {
+                Optional<String> refused = request.refused();
+                if (refused.isPresent()) {
+                    throw new EngineException(EngineException.Kind.REFUSED, pair.name() + ": switchover refused: " + refused.get());
+                }
+                Optional<PairState> now = states.read(pair.name()).filter(st -> st.pid() == primary.pid());
+                boolean ended = now.isEmpty() || !StateDir.alive(now.get());
+                if (now.isPresent() && now.get().phase() == PairPhase.HANDED_OVER || ended) {
+                    WitnessLease.Record after = readLease(observer);
+                    if (after == null || after.equals(before)) {
+                        throw new EngineException(EngineException.Kind.FAILURE, pair.name() + ": the daemon (pid " + primary.pid()
+                                + ") ended without releasing the witness lease " + leaseFile + "; see its log");
+                    }
+                    log.println("kemari: switchover: " + pair.name() + ": handed over to " + primary.peer()
+                            + now.map(st -> " at epoch " + st.epoch()).orElse("") + "; the witness lease " + leaseFile
+                            + " is now " + (after.released() ? "released for the secondary to take" : "held by " + after.owner()));
+                    return Outcome.HANDED_OVER;
+                }
+                Thread.sleep(20);
+            }
+            Files.deleteIfExists(request.request());
+        } catch (IOException e) {
+            throw new EngineException(EngineException.Kind.FAILURE, "cannot request a switchover in " + states.path() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineException(EngineException.Kind.FAILURE, pair.name() + ": interrupted while waiting for the switchover", e);
+        }
+        throw new EngineException(EngineException.Kind.FAILURE, pair.name() + ": the daemon did not hand over within "
+                + limit.toSeconds() + "s; see its log");
     }
 
     /**
@@ -189,7 +252,7 @@ public final class ReplicationEngine {
         WitnessLease.Record first = readLease(witness);
         Duration limit = lease.multipliedBy(2).plusSeconds(5);
         long deadline = System.nanoTime() + limit.toNanos();
-        Path request = PhaseReporter.failoverRequest(states.path(), pair.name());
+        Path request = PhaseReporter.failoverRequest(states.path(), pair.name()).request();
         try {
             // a receiver started with --manual-failover waits for this before it contends
             Files.writeString(request, Instant.now() + "\n");
@@ -199,7 +262,7 @@ public final class ReplicationEngine {
         try {
             while (System.nanoTime() - deadline < 0) {
                 Optional<PairState> now = states.read(pair.name());
-                if (now.isPresent() && now.get().phase() == PairPhase.FAILED_OVER) {
+                if (now.isPresent() && now.get().phase().runsGuest()) {
                     log.println("kemari: failover: " + pair.name() + ": the receive daemon took over: the replica runs here now (epoch "
                             + now.get().epoch() + ")");
                     return Outcome.FAILED_OVER;

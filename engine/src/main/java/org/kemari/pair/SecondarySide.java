@@ -21,6 +21,7 @@ import org.kemari.ft.receive.ReplicaFactory;
 import org.kemari.ft.transport.Link;
 import org.kemari.ft.transport.Transport;
 import org.kemari.tap.HeldLog;
+import org.kemari.tap.TapGate;
 import org.kemari.tap.WitnessLease;
 import org.kemari.xen.Hypervisor;
 
@@ -28,8 +29,9 @@ import org.kemari.xen.Hypervisor;
  * The secondary's daemon (docs/failover.md): keeps a paused replica at the last committed epoch
  * of whatever primary connects, and when that primary goes silent takes the witness lease,
  * re-attaches the guest's devices and unpauses the replica. Serves the failed-over guest until
- * stopped. A rejected or ended stream costs the replica, never the daemon: it waits for the
- * next connection.
+ * stopped, as the primary of the reversed pair: it protects the guest back to the other host as
+ * soon as a receiver runs there (docs/failover.md, "Re-protection"). A rejected or ended stream
+ * costs the replica, never the daemon: it waits for the next connection.
  */
 final class SecondarySide {
     private static final Duration POLL = Duration.ofMillis(50);
@@ -49,17 +51,17 @@ final class SecondarySide {
     private final WitnessLease witness;
     private final AtomicReference<HeldLog> lastHeld = new AtomicReference<>();
     private final HvmTakeover platform;
+    /** The timing of the stream that ended last: a failover's split if it is taken over. */
+    private FailoverSplit split;
 
     /** receive --manual-failover: a lost primary is taken over only when `kemari failover` asks. */
     private final boolean manualFailover;
+    /** Resync progress once the failed-over guest is protected again. */
+    private final PrimarySide.SyncListener progress;
 
     SecondarySide(PairConfig pair, Hypervisor hv, ReplicaFactory replicas, GuestDevices devices, PhaseReporter phase,
-                  PrintStream log, WitnessLease witness) {
-        this(pair, hv, replicas, devices, phase, log, witness, false);
-    }
-
-    SecondarySide(PairConfig pair, Hypervisor hv, ReplicaFactory replicas, GuestDevices devices, PhaseReporter phase,
-                  PrintStream log, WitnessLease witness, boolean manualFailover) {
+                  PrintStream log, WitnessLease witness, boolean manualFailover, PrimarySide.SyncListener progress) {
+        this.progress = progress;
         this.manualFailover = manualFailover;
         this.pair = pair;
         this.hv = hv;
@@ -76,8 +78,9 @@ final class SecondarySide {
         Transport.Acceptor acceptor = Transport.listen(PairTransport.address(pair.secondary()),
                 PairTransport.of(pair.security()));
         log.println("kemari: receive: " + pair.name() + ": listening on " + acceptor.address() + " (" + acceptor.mode() + ")");
+        ReceiverOutcome takenOver = null;
         try (Connections incoming = new Connections(acceptor, log)) {
-            while (!phase.stopRequested()) {
+            while (takenOver == null && !phase.stopRequested()) {
                 phase.report(PairPhase.RECEIVING, 0);
                 Link link = incoming.next(phase);
                 if (link == null) {
@@ -88,16 +91,24 @@ final class SecondarySide {
                     break;
                 }
                 log.println("kemari: receive: " + pair.name() + ": stream ended: " + outcome);
-                if (outcome.kind() == ReceiverOutcome.Kind.PRIMARY_LOST && outcome.replicaValid()) {
+                // a handover ends the stream as a lost primary does, with the lease already released
+                if ((outcome.kind() == ReceiverOutcome.Kind.PRIMARY_LOST || outcome.kind() == ReceiverOutcome.Kind.HANDED_OVER)
+                        && outcome.replicaValid()) {
                     if (takeOver(outcome, incoming)) {
-                        return true;
+                        takenOver = outcome;
                     }
                 } else {
                     discard(outcome.replicaDomid());
                 }
             }
+        }
+        if (takenOver == null) {
             return false;
         }
+        // the listener is closed first: protecting the guest again connects to the other host,
+        // and on one machine (tests, the testbed) that must never reach this daemon's own port
+        serveFailedOver(takenOver.replicaDomid(), takenOver.lastCommitted());
+        return true;
     }
 
     private ReceiverOutcome receive(Link link, Connections incoming) throws InterruptedException {
@@ -112,7 +123,9 @@ final class SecondarySide {
             log.println("kemari: receive: " + pair.name() + ": " + link.peer() + " connected");
             while (true) {
                 try {
-                    return rx.outcome().get(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                    ReceiverOutcome outcome = rx.outcome().get(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                    split = new FailoverSplit(rx.lastHeardNanos(), System.nanoTime(), manualFailover);
+                    return outcome;
                 } catch (TimeoutException e) {
                     phase.report(PairPhase.RECEIVING, rx.lastCommitted().number());
                     phase.timings(rx::timings);
@@ -127,7 +140,9 @@ final class SecondarySide {
                     } else if (witnessUnrenewed(rx)) {
                         log.println("kemari: receive: " + pair.name() + ": operator failover: the primary has not renewed the lease for "
                                 + witness.duration() + "; dropping its stream");
+                        long lastHeard = rx.lastHeardNanos();
                         rx.close();
+                        split = new FailoverSplit(lastHeard, System.nanoTime(), true);
                         // close() completes the outcome as CLOSED; for failover this is a lost primary
                         return new ReceiverOutcome(ReceiverOutcome.Kind.PRIMARY_LOST, "operator failover",
                                 rx.replicaDomid(), rx.lastCommitted());
@@ -196,11 +211,12 @@ final class SecondarySide {
     private boolean takeOver(ReceiverOutcome outcome, Connections incoming) throws InterruptedException {
         int replica = outcome.replicaDomid();
         refuseIfImpossible(replica, outcome.lastCommitted());
+        String what = outcome.kind() == ReceiverOutcome.Kind.HANDED_OVER ? "the primary handed the guest over" : "primary lost";
         if (manualFailover) {
-            log.println("kemari: receive: " + pair.name() + ": primary lost; replica dom " + replica + " holds "
+            log.println("kemari: receive: " + pair.name() + ": " + what + "; replica dom " + replica + " holds "
                     + outcome.lastCommitted() + "; kept paused until 'kemari failover' asks (--manual-failover)");
         } else {
-            log.println("kemari: receive: " + pair.name() + ": primary lost; replica dom " + replica + " holds "
+            log.println("kemari: receive: " + pair.name() + ": " + what + "; replica dom " + replica + " holds "
                     + outcome.lastCommitted() + "; taking the witness lease " + witness.file());
         }
         boolean asked = false;
@@ -239,7 +255,8 @@ final class SecondarySide {
                 c = WitnessLease.Contention.HELD;
             }
             if (c == WitnessLease.Contention.ACQUIRED) {
-                break;
+                split.leaseTaken();
+                return true;
             }
             if (phase.stopRequested()) {
                 discard(replica);
@@ -252,8 +269,6 @@ final class SecondarySide {
             }
             Thread.sleep(Math.max(10, witness.duration().toMillis() / 8));
         }
-        activate(replica, outcome.lastCommitted());
-        return true;
     }
 
     /**
@@ -271,27 +286,40 @@ final class SecondarySide {
         }
     }
 
-    private void activate(int replica, EpochId epoch) throws InterruptedException {
+    /**
+     * The lease is ours: the replica becomes the guest, served as the primary of the reversed
+     * pair, which protects it back to the other host whenever a receiver runs there again.
+     */
+    private void serveFailedOver(int replica, EpochId epoch) throws InterruptedException {
+        PrimarySide again = new PrimarySide(pair.reversed(), hv, replica, devices, phase, log, witness, progress);
+        boolean fenced = !again.serveFailedOver(gate -> activate(replica, epoch, gate));
+        if (fenced) {
+            log.println("kemari: receive: " + pair.name() + ": the guest served here since the failover was fenced");
+        }
+    }
+
+    private AutoCloseable activate(int replica, EpochId epoch, TapGate gate) throws Exception {
         HeldLog held = lastHeld.get();
         log.println("kemari: receive: " + pair.name() + ": lease generation " + witness.generation() + " taken; replaying "
                 + (held == null ? "unanswered requests" : held.heldCount() + " held request(s) and any other unanswered")
                 + " on the replicated rings; unpausing dom " + replica + " at " + epoch);
-        try (AutoCloseable served = devices.reattach(hv, replica)) {
+        AutoCloseable served = devices.reattach(hv, replica, gate);
+        try {
+            split.devicesAttached();
             platform.restore(hv, replica);
+            split.deviceModelReady();
             hv.unpause(replica);
-            phase.failoverServed();
-            phase.report(PairPhase.FAILED_OVER, epoch.number());
-            while (!phase.stopRequested()) {
-                if (!witness.renew()) {
-                    log.println("kemari: receive: " + pair.name() + ": cannot renew the witness lease; output will stall");
-                }
-                phase.awaitStop(witness.duration().dividedBy(4));
-            }
-        } catch (InterruptedException e) {
-            throw e;
+            split.unpaused();
         } catch (Exception e) {
+            served.close();
             throw new IllegalStateException("failover of dom " + replica + " failed: " + e.getMessage(), e);
         }
+        phase.failoverServed();
+        phase.report(PairPhase.FAILED_OVER, epoch.number());
+        log.println("kemari: receive: " + pair.name() + ": " + split.line());
+        log.println("kemari: receive: " + pair.name() + ": failed over; the guest is protected again once a receiver runs on "
+                + pair.primary().host() + ":" + pair.primary().port());
+        return served;
     }
 
     private void discard(int replica) {

@@ -49,6 +49,11 @@ public final class WitnessLease {
 
     /** The lease as written in the file. */
     public record Record(String owner, long generation, long counter) {
+        /** True if its holder gave it up ({@link #release()}): the next contender takes it at once. */
+        public boolean released() {
+            return owner.equals(RELEASED);
+        }
+
         String line() {
             return "kemari-lease v1 owner=" + owner + " generation=" + generation + " counter=" + counter + "\n";
         }
@@ -78,6 +83,11 @@ public final class WitnessLease {
 
     public Path file() {
         return file;
+    }
+
+    /** The name this host writes into the lease as its owner. */
+    public String owner() {
+        return self;
     }
 
     public Duration duration() {

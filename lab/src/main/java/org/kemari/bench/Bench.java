@@ -51,6 +51,7 @@ public final class Bench {
             report.scaling.addAll(pause.scaling);
             report.pause.addAll(List.of(pause.pauseVsDirty, pause.memcpyVsDirty));
             report.unplotted.addAll(List.of(pause.wireVsDirty, pause.pauseVsSize, pause.harvestVsSize));
+            report.stages.addAll(pause.stages);
         }, "guest pause per epoch, D=16/256/4096", "<= 1.5x memcpy");
         measure("epochs per second", () -> report.targets.addAll(EpochRateBench.run(plan)),
                 EpochRateBench.NAME, ">= 1000/s");

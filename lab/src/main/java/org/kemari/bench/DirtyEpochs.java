@@ -73,7 +73,20 @@ final class DirtyEpochs implements AutoCloseable {
                 bytes += after.bytes() - before.bytes();
             }
         }
-        return new Result(workingSet, guestMiB, pause, sync, (double) pages / reps, (double) bytes / reps);
+        return new Result(workingSet, guestMiB, pause, sync, (double) pages / reps, (double) bytes / reps, pauseUnpause(reps),
+                pair.stages());
+    }
+
+    /** The backend's own pause and unpause of the same running guest, nothing in between: the fixed cost of any stop. */
+    private Samples pauseUnpause(int reps) {
+        Samples alone = new Samples();
+        for (int r = 0; r < reps; r++) {
+            long t0 = System.nanoTime();
+            hv.pause(domid);
+            hv.unpause(domid);
+            alone.add(System.nanoTime() - t0);
+        }
+        return alone;
     }
 
     @Override
@@ -86,7 +99,10 @@ final class DirtyEpochs implements AutoCloseable {
      * @param sync          request to ACK of each epoch, one at a time
      * @param pagesPerEpoch mean pages each epoch carried (working-set pages written plus the info page)
      * @param wireBytes     mean stream bytes per epoch (all encodings offered)
+     * @param pauseUnpause  the backend's pause then unpause of the same guest alone, as many times
+     * @param stages        where the epochs' time went, stage by stage (warm-up included)
      */
-    record Result(int workingSet, long guestMiB, Samples pause, Samples sync, double pagesPerEpoch, double wireBytes) {
+    record Result(int workingSet, long guestMiB, Samples pause, Samples sync, double pagesPerEpoch, double wireBytes,
+                  Samples pauseUnpause, java.util.List<org.kemari.ft.timing.StageSummary> stages) {
     }
 }

@@ -5,6 +5,8 @@ import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -114,6 +116,27 @@ public record DemoPair(Path dir, Liveness liveness) {
     /** The config a role's daemon reads: the primary's own view of the link if one was written. */
     public Path config(String role) {
         return role.equals("primary") && Files.exists(primaryConfig()) ? primaryConfig() : config();
+    }
+
+    /**
+     * The old primary's host coming back after a failover: from now on its daemon reads the pair
+     * with the two endpoints swapped, the survivor as primary and itself as secondary. On two
+     * real hosts one file serves both and each finds its side by its own addresses; here both
+     * endpoints are local, so the orientation is written out.
+     */
+    public void returnPrimaryAsSecondary() throws IOException {
+        List<String> lines = Files.readAllLines(config());
+        List<String> swapped = new ArrayList<>();
+        for (String line : lines) {
+            if (line.startsWith("primary: ")) {
+                swapped.add("secondary: " + line.substring("primary: ".length()));
+            } else if (line.startsWith("secondary: ")) {
+                swapped.add("primary: " + line.substring("secondary: ".length()));
+            } else {
+                swapped.add(line);
+            }
+        }
+        Files.write(primaryConfig(), swapped);
     }
 
     private Path primaryConfig() {

@@ -136,6 +136,13 @@ public final class PairLab implements AutoCloseable {
         }
     }
 
+    /** {@code role}'s daemon ended on request (a switchover): its exit fails no later wait. */
+    public void ended(String role) {
+        synchronized (children) {
+            children.remove(process(role));
+        }
+    }
+
     /** SIGKILLs {@code role} and waits for it to be gone. */
     public void kill(String role) throws InterruptedException {
         Process p = process(role);

@@ -94,8 +94,8 @@ final class Daemon {
 
     /**
      * Starts this same command line again with -e in its own session, its output in the pair's
-     * log, and returns once the new daemon has published its state; if it dies first, its last
-     * error line becomes ours.
+     * log, and returns once the new daemon has published its first phase (listening, or the lease
+     * claimed); if it dies first, its last error line becomes ours.
      */
     static ExitCode background(Invocation in, String pair, PairRole role) {
         StateDir dir = in.stateDir();
@@ -121,7 +121,9 @@ final class Daemon {
                     throw childFailed(child.exitValue(), log);
                 }
                 Optional<PairState> s = dir.read(pair);
-                if (s.isPresent() && s.get().pid() == child.pid() && s.get().role() == role) {
+                // past starting: a primary has claimed the witness lease by then, so a cluster
+                // manager's promote is not told "ok" by a daemon about to be refused the lease
+                if (s.isPresent() && s.get().pid() == child.pid() && s.get().role() == role && s.get().phase() != PairPhase.STARTING) {
                     in.out().println("kemari: " + in.verb() + ": " + pair + " running as " + role.token()
                             + ", pid " + child.pid() + ", log " + log);
                     return ExitCode.OK;

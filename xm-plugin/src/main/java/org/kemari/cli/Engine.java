@@ -48,6 +48,14 @@ public interface Engine {
         throw missingError("failover");
     }
 
+    /**
+     * Hand the guest over to the secondary (planned switchover): asks the protect daemon whose
+     * state is in {@code states}.
+     */
+    default ExitCode switchover(PairConfig pair, java.io.PrintStream log, StateDir states) {
+        throw missingError("switchover");
+    }
+
     /** The self-contained demonstration on the simulator. */
     default ExitCode demo(Invocation in) {
         throw missingError("demo");

@@ -40,7 +40,7 @@ public enum ExitCode {
     /** How a side's run ended when it did not fail. */
     public static ExitCode of(ReplicationEngine.Outcome outcome) {
         return switch (outcome) {
-            case STOPPED -> OK;
+            case STOPPED, HANDED_OVER -> OK;
             case FAILED_OVER -> FAILED_OVER;
         };
     }

@@ -40,7 +40,7 @@ public final class Kemari {
     public Kemari(Engine engine, boolean console) {
         this.engine = engine;
         this.console = console;
-        for (Verb v : List.of(new ProtectVerb(), new ReceiveVerb(), new StatusVerb(), new FailoverVerb(),
+        for (Verb v : List.of(new ProtectVerb(), new ReceiveVerb(), new StatusVerb(), new FailoverVerb(), new SwitchoverVerb(),
                 new UnprotectVerb(), EngineVerb.demo(), EngineVerb.bench(), new TortureVerb(), new ConfigVerb(),
                 new VersionVerb())) {
             verbs.put(v.name(), v);

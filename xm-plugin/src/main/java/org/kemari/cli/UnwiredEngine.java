@@ -8,6 +8,7 @@ final class UnwiredEngine {
             "protect", "the epoch sender (ft-transaction) with event-tap (evtchn-tap)",
             "receive", "the transactional epoch receiver (ft-transaction)",
             "failover", "the receiver's failover path (ft-transaction, ringsync re-attach)",
+            "switchover", "the sender's handover (ft-transaction)",
             "demo", "the simulator demo (ft-transaction, evtchn-tap, ringsync on the sim backend)",
             "bench", "the benchmark harness (ft-transaction on the sim backend)");
 

@@ -51,6 +51,11 @@ final class WiredEngine implements Engine {
     }
 
     @Override
+    public ExitCode switchover(PairConfig pair, PrintStream log, StateDir states) {
+        return ExitCode.of(engine.switchover(pair, log, states));
+    }
+
+    @Override
     public ExitCode demo(Invocation in) {
         return new Demo(in.out()).run() ? ExitCode.OK : ExitCode.FAILURE;
     }

@@ -196,6 +196,72 @@ class OcfAgentTest {
         assertThat(action("monitor", fake, cfg, "10000").code()).isEqualTo(OCF_RUNNING_PROMOTED);
     }
 
+    /**
+     * A move of the promoted role (the pre-demote notification names another node being promoted)
+     * makes demote hand the guest over with `kemari switchover`, then serve as a secondary.
+     */
+    @Test
+    @Timeout(120)
+    void demoteOfAMovingPrimaryHandsTheGuestOver() throws Exception {
+        Path fake = standIn();
+        Path cfg = simConfig("");
+        promotedPrimary(fake, cfg);
+
+        assertThat(action("notify", fake, cfg, "0", moveTo("node2")).code()).isEqualTo(OCF_SUCCESS);
+        Shell d = action("demote", fake, cfg, "0");
+
+        assertThat(d.code()).as(d.output()).isEqualTo(OCF_SUCCESS);
+        assertThat(work.resolve("state/web1.handed-over")).as("kemari switchover ran").exists();
+        assertThat(work.resolve("state/web1.move-to")).doesNotExist();
+        assertThat(Files.readString(work.resolve("state/web1.fake"))).startsWith("secondary ");
+    }
+
+    /** Any other demotion (no promotion elsewhere in the transition) only stops protecting. */
+    @Test
+    @Timeout(120)
+    void demoteWithoutAMoveDoesNotHandOver() throws Exception {
+        Path fake = standIn();
+        Path cfg = simConfig("");
+        promotedPrimary(fake, cfg);
+        // this node is promoted in the notified transition, not demoted: no move away from here
+        assertThat(action("notify", fake, cfg, "0", moveTo("node1")).code()).isEqualTo(OCF_SUCCESS);
+
+        Shell d = action("demote", fake, cfg, "0");
+
+        assertThat(d.code()).as(d.output()).isEqualTo(OCF_SUCCESS);
+        assertThat(work.resolve("state/web1.handed-over")).doesNotExist();
+        assertThat(Files.readString(work.resolve("state/web1.fake"))).startsWith("secondary ");
+    }
+
+    /** A refused switchover fails the demotion: the guest runs on where it is, still promoted. */
+    @Test
+    @Timeout(120)
+    void aRefusedSwitchoverFailsTheDemotion() throws Exception {
+        Path fake = standIn();
+        Path cfg = simConfig("");
+        promotedPrimary(fake, cfg);
+        action("notify", fake, cfg, "0", moveTo("node2"));
+
+        Shell d = action("demote", fake, cfg, "0", Map.of("FAKE_KEMARI_SWITCHOVER", "refuse"));
+
+        assertThat(d.code()).as(d.output()).isEqualTo(OCF_ERR_GENERIC);
+        assertThat(d.output()).contains("switchover refused: the final epoch was not acknowledged");
+        assertThat(action("monitor", fake, cfg, "10000").code()).isEqualTo(OCF_RUNNING_PROMOTED);
+    }
+
+    private void promotedPrimary(Path fake, Path cfg) throws Exception {
+        assertThat(action("start", fake, cfg, "0", Map.of("FAKE_KEMARI_EPOCH", "0")).code()).isEqualTo(OCF_SUCCESS);
+        assertThat(action("promote", fake, cfg, "0").code()).isEqualTo(OCF_SUCCESS);
+        assertThat(action("monitor", fake, cfg, "10000").code()).isEqualTo(OCF_RUNNING_PROMOTED);
+    }
+
+    /** Pacemaker's pre-demote notification on node1 for a transition that demotes node1 and promotes {@code promoted}. */
+    private static Map<String, String> moveTo(String promoted) {
+        return Map.of("OCF_RESKEY_CRM_meta_on_node", "node1", "OCF_RESKEY_CRM_meta_notify_type", "pre",
+                "OCF_RESKEY_CRM_meta_notify_operation", "demote", "OCF_RESKEY_CRM_meta_notify_demote_uname",
+                promoted.equals("node1") ? "node2" : "node1", "OCF_RESKEY_CRM_meta_notify_promote_uname", promoted);
+    }
+
     /** The real command line, from this build's classes, as the agent's kemari command. */
     private Path realKemari() throws IOException {
         return cli("kemari-cli", Main.class);

@@ -26,7 +26,7 @@ import org.kemari.xen.VcpuContext;
  */
 final class EpochAssembler {
     /** What the caller does after a record. */
-    enum Step { CONTINUE, COMMIT, END }
+    enum Step { CONTINUE, COMMIT, END, HANDOVER }
 
     private final StreamHeader shape;
     private final int features;
@@ -101,6 +101,11 @@ final class EpochAssembler {
         switch (t) {
             case END:
                 return Step.END;
+            case HANDOVER:
+                if (lastCommitted == 0) {
+                    throw protocol(r, "a handover before any epoch was committed: there is no replica to hand over");
+                }
+                return Step.HANDOVER;
             case EPOCH_BEGIN:
                 begin(r, Control.EpochBegin.decode(r));
                 return Step.CONTINUE;

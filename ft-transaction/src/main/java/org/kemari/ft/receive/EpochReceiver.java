@@ -100,6 +100,11 @@ public final class EpochReceiver implements AutoCloseable {
     }
 
     /** The replica's domain id, or -1 before the primary's header arrived. */
+    /** When the last byte from the primary arrived (System.nanoTime()): where a failover's detection starts. */
+    public long lastHeardNanos() {
+        return in.lastReadNanos();
+    }
+
     public int replicaDomid() {
         return replicaDomid;
     }
@@ -154,6 +159,10 @@ public final class EpochReceiver implements AutoCloseable {
                     case COMMIT -> commit(assembler, replica);
                     case END -> {
                         finish(Kind.ENDED, "primary ended the stream at offset " + r.offset());
+                        return;
+                    }
+                    case HANDOVER -> {
+                        finish(Kind.HANDED_OVER, "primary handed the guest over at offset " + r.offset());
                         return;
                     }
                     case CONTINUE -> { }

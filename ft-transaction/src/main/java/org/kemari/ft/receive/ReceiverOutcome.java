@@ -4,7 +4,8 @@ import org.kemari.ft.EpochId;
 
 /**
  * How a replication stream ended on the secondary, for the failover owner: on
- * {@link Kind#PRIMARY_LOST} with a committed epoch, the replica is a valid copy to take over.
+ * {@link Kind#PRIMARY_LOST} or {@link Kind#HANDED_OVER} with a committed epoch, the replica is a
+ * valid copy to take over.
  *
  * @param replicaDomid  the replica domain, or -1 if none was created
  * @param lastCommitted the epoch the replica holds exactly; {@link EpochId#NONE} if no epoch was
@@ -14,6 +15,11 @@ public record ReceiverOutcome(Kind kind, String reason, int replicaDomid, EpochI
     public enum Kind {
         /** The primary ended protection in order (END record). */
         ENDED,
+        /**
+         * Controlled switchover (HANDOVER record): the primary paused the guest, every epoch is
+         * committed, and the replica is the guest now.
+         */
+        HANDED_OVER,
         /** The primary went silent or the connection broke: a failover candidate. */
         PRIMARY_LOST,
         /** The stream broke the format or the protocol; it was refused with an ERROR record. */

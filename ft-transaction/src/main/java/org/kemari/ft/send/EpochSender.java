@@ -245,6 +245,37 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
      */
     @Override
     public void close() {
+        stop(false);
+    }
+
+    /**
+     * Controlled switchover (docs/ft-transaction.md §6.3): the caller has paused the guest for
+     * good. One more epoch takes everything since the previous one; once every captured epoch is
+     * acknowledged (within the peer timeout) the stream ends with HANDOVER, and the secondary's
+     * replica at the returned epoch is the guest. Otherwise it ends with END and this throws:
+     * nothing was handed over and the guest may run on here.
+     */
+    public EpochId handOver() throws ReplicationException {
+        try {
+            requestSync().get(config.peerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            stop(false);
+            throw new ReplicationException("handover: the final epoch was not acknowledged by " + link.peer() + " within "
+                    + config.peerTimeout().toMillis() + " ms; nothing was handed over");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop(false);
+            throw new ReplicationException("handover interrupted; nothing was handed over");
+        }
+        if (!stop(true)) {
+            throw new ReplicationException("handover: the last epochs were not acknowledged by " + link.peer()
+                    + " or the HANDOVER record could not be sent; nothing was handed over");
+        }
+        return lastDurable();
+    }
+
+    /** Stops in order; ends with HANDOVER if asked and every captured epoch is durable. True if it did. */
+    private boolean stop(boolean handOver) {
         synchronized (trigger) {
             stopping = true;
             trigger.notifyAll();
@@ -254,24 +285,29 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
             toSend.add(CapturedEpoch.END);
             join(transmitThread);
         }
+        boolean durable = false;
         if (failure == null && lastCaptured > 0) {
             try {
                 durability.await(lastCaptured).get(config.peerTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                durable = true;
             } catch (ExecutionException | TimeoutException e) {
                 // the secondary did not confirm the last epochs; END still tells it we stop on purpose
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
+        boolean handedOver = false;
         if (failure == null && encoder != null) {
             try {
-                outbox.record(RecordType.END);
+                outbox.record(handOver && durable ? RecordType.HANDOVER : RecordType.END);
+                handedOver = handOver && durable;
             } catch (IOException e) {
                 // the connection is gone already; closing is all that is left
             }
         }
         shutdown(new ReplicationException("replication stopped by request"));
         join(ackThread);
+        return handedOver;
     }
 
     /** The secondary's ERROR record as the reason replication cannot go on. */

@@ -19,11 +19,12 @@ public enum RecordType {
     HEARTBEAT(0x8000000B),
     HVM_PLATFORM(0x0000000C),
     PHYSMAP(0x0000000D),
-    DISK_WRITES(0x0000000E);
+    DISK_WRITES(0x0000000E),
+    HANDOVER(0x0000000F);
 
     public static final int OPTIONAL_BIT = 0x80000000;
 
-    private static final RecordType[] BY_LOW_CODE = new RecordType[15];
+    private static final RecordType[] BY_LOW_CODE = new RecordType[16];
 
     static {
         for (RecordType t : values()) {
