@@ -12,6 +12,7 @@ final class FailoverSplit {
     private final long declared;
     private final boolean waitedForRequest;
     private long leaseTaken;
+    private long serving;
     private long devicesAttached;
     private long deviceModelReady;
     private long unpaused;
@@ -31,6 +32,11 @@ final class FailoverSplit {
         leaseTaken = System.nanoTime();
     }
 
+    /** The daemon starts serving the replica as the reversed pair's primary (listener closed, lease re-claimed, event-tap up). */
+    void serving() {
+        serving = System.nanoTime();
+    }
+
     void devicesAttached() {
         devicesAttached = System.nanoTime();
     }
@@ -46,9 +52,11 @@ final class FailoverSplit {
     /** The line, once the replica runs: every stage in milliseconds, then the total. */
     String line() {
         return String.format(Locale.ROOT, "failover split: detection %s ms (the primary's last word to the stream declared ended),"
-                        + " lease %s ms%s, device re-attach %s ms, device model %s ms, unpause %s ms; %s ms in all",
+                        + " lease %s ms%s, switch to serving %s ms, device re-attach %s ms, device model %s ms, unpause %s ms;"
+                        + " %s ms in all",
                 ms(lastHeard, declared), ms(declared, leaseTaken), waitedForRequest ? " (with the wait for 'kemari failover')" : "",
-                ms(leaseTaken, devicesAttached), ms(devicesAttached, deviceModelReady), ms(deviceModelReady, unpaused),
+                ms(leaseTaken, serving), ms(serving, devicesAttached), ms(devicesAttached, deviceModelReady),
+                ms(deviceModelReady, unpaused),
                 ms(lastHeard, unpaused));
     }
 

@@ -299,6 +299,7 @@ final class SecondarySide {
     }
 
     private AutoCloseable activate(int replica, EpochId epoch, TapGate gate) throws Exception {
+        split.serving();
         HeldLog held = lastHeld.get();
         log.println("kemari: receive: " + pair.name() + ": lease generation " + witness.generation() + " taken; replaying "
                 + (held == null ? "unanswered requests" : held.heldCount() + " held request(s) and any other unanswered")
