@@ -68,6 +68,11 @@ public final class DeviceModel {
         execute("xen-set-global-dirty-log", Map.of("enable", on));
     }
 
+    /** Starts loading the device state from {@code uri} into a QEMU started with -incoming defer. */
+    void migrateIncoming(String uri) {
+        execute("migrate-incoming", Map.of("uri", uri));
+    }
+
     /** QEMU's run state, e.g. "running", "paused", "inmigrate". */
     String status() {
         try (Qmp qmp = Qmp.connect(socket, TIMEOUT)) {

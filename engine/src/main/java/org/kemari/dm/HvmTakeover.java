@@ -8,6 +8,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.kemari.ft.EpochConsumer;
 import org.kemari.ft.EpochId;
@@ -25,6 +29,9 @@ public final class HvmTakeover implements EpochConsumer {
     private final DeviceModels models;
     private final PrintStream log;
     private final AtomicReference<HvmPlatform> last = new AtomicReference<>();
+    /** The replica whose QEMU is being or was made ready ahead of failover ({@link #prepare}); -1 if none. */
+    private int preparedFor = -1;
+    private CompletableFuture<ReplicaDeviceModel.Prepared> prepared;
 
     public HvmTakeover(DeviceModels models, PrintStream log) {
         this.models = models;
@@ -46,8 +53,62 @@ public final class HvmTakeover implements EpochConsumer {
     }
 
     /** A new stream starts from a new primary: its records, not the last one's, describe the replica. */
-    public void forget() {
+    public synchronized void forget() {
         last.set(null);
+        // that replica is discarded with its device model (xl destroy stops the QEMU whose pid libxl records)
+        preparedFor = -1;
+        prepared = null;
+    }
+
+    /**
+     * Called while the replica is kept up to date: once it holds a committed epoch with device
+     * state, replaces its QEMU by one waiting with -incoming defer, so that failover only loads
+     * the state instead of starting a QEMU (seconds under emulation). In the background: it must
+     * not delay acknowledgements. Once per replica; a failed preparation leaves failover to
+     * start a QEMU as before.
+     */
+    public synchronized void prepare(Hypervisor hv, int replica) {
+        HvmPlatform p = last.get();
+        if (preparedFor == replica || p == null || !p.hasDeviceState() || !models.present(hv.domain(replica).type())) {
+            return;
+        }
+        preparedFor = replica;
+        String name = hv.domain(replica).name();
+        CompletableFuture<ReplicaDeviceModel.Prepared> f = new CompletableFuture<>();
+        prepared = f;
+        Thread t = new Thread(() -> {
+            try (XenStore xs = hv.openXenStore()) {
+                ReplicaDeviceModel.Prepared ready = models.replica(replica, name, xs).prepare();
+                log.println("kemari: receive: replica dom " + replica + ": device model made ready for failover: QEMU pid "
+                        + ready.pid() + " waits with -incoming defer");
+                f.complete(ready);
+            } catch (InterruptedException e) {
+                f.completeExceptionally(e);
+            } catch (RuntimeException e) {
+                log.println("kemari: receive: replica dom " + replica + ": could not make its device model ready ahead ("
+                        + e.getMessage() + "); failover will start one");
+                f.completeExceptionally(e);
+            }
+        }, "kemari-prepare-dm-" + replica);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The QEMU prepared for {@code replica}, waiting for a preparation under way; null if there is none to use. */
+    private ReplicaDeviceModel.Prepared ready(int replica) throws InterruptedException {
+        CompletableFuture<ReplicaDeviceModel.Prepared> f;
+        synchronized (this) {
+            f = preparedFor == replica ? prepared : null;
+        }
+        if (f == null) {
+            return null;
+        }
+        try {
+            ReplicaDeviceModel.Prepared p = f.get(ReplicaDeviceModel.START_WAIT_MS, TimeUnit.MILLISECONDS);
+            return p.alive() ? p : null;
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        }
     }
 
     /**
@@ -99,6 +160,13 @@ public final class HvmTakeover implements EpochConsumer {
         try (XenStore xs = hv.openXenStore()) {
             Path file = dir.resolve("state");
             Files.write(file, p.deviceState());
+            ReplicaDeviceModel.Prepared ready = ready(replica);
+            if (ready != null) {
+                ready.load(file);
+                log.println("kemari: receive: replica dom " + replica + ": device-model state loaded (" + p.deviceState().length
+                        + " bytes) into the QEMU made ready before the failure (pid " + ready.pid() + "); its devices run");
+                return;
+            }
             long pid = models.replica(replica, hv.domain(replica).name(), xs).restart(file);
             log.println("kemari: receive: replica dom " + replica + ": device-model state loaded (" + p.deviceState().length
                     + " bytes) by a new QEMU (pid " + pid + ") started with -incoming; its devices run");

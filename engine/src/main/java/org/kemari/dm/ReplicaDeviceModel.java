@@ -12,7 +12,8 @@ import org.kemari.xen.XenStore;
 
 /**
  * Brings a replica's device model to the primary's device state the way libxl restores a
- * domain: a QEMU started with {@code -incoming}. Loading into the running QEMU with QMP
+ * domain: a QEMU started with {@code -incoming} (at failover, or ahead of it with {@code
+ * -incoming defer}, so that failover only loads the state). Loading into the running QEMU with QMP
  * xen-load-devices-state is not possible on Debian 12: its QEMU 7.2 aborts in that command
  * ("yank_unregister_instance: Assertion `entry' failed", measured on the testbed), because the
  * command unregisters a migration yank instance that nothing registered. So the QEMU libxl
@@ -22,7 +23,7 @@ import org.kemari.xen.XenStore;
  */
 final class ReplicaDeviceModel {
     private static final long EXIT_WAIT_MS = 20_000;
-    private static final long START_WAIT_MS = 60_000;
+    static final long START_WAIT_MS = 60_000;
 
     private final int domid;
     private final String name;
@@ -45,6 +46,48 @@ final class ReplicaDeviceModel {
 
     /** Replaces the replica's QEMU by one that loaded {@code stateFile}; returns the new pid. */
     long restart(Path stateFile) throws InterruptedException {
+        Process p = replace("exec:cat " + stateFile);
+        awaitStatus(p, "running");
+        return p.pid();
+    }
+
+    /**
+     * Done while the replica is only kept up to date, so that failover need not start a QEMU:
+     * replaces libxl's QEMU by one started with {@code -incoming defer}, which sets up its
+     * devices and then waits for {@link Prepared#load}. Like the QEMU a restore starts, it does
+     * not populate the guest's memory (it is "inmigrate").
+     */
+    Prepared prepare() throws InterruptedException {
+        Process p = replace("defer");
+        awaitStatus(p, "inmigrate");
+        return new Prepared(p);
+    }
+
+    /** A replica QEMU waiting for the device state: failover hands it over with QMP migrate-incoming. */
+    final class Prepared {
+        private final Process qemu;
+
+        private Prepared(Process qemu) {
+            this.qemu = qemu;
+        }
+
+        long pid() {
+            return qemu.pid();
+        }
+
+        boolean alive() {
+            return qemu.isAlive();
+        }
+
+        /** Loads {@code stateFile}; returns once the devices run (the domain stays paused in Xen). */
+        void load(Path stateFile) throws InterruptedException {
+            DeviceModel.open(runDir, domid).migrateIncoming("exec:cat " + stateFile);
+            awaitStatus(qemu, "running");
+        }
+    }
+
+    /** Quits libxl's QEMU and starts its command line again with {@code -incoming <incoming>}. */
+    private Process replace(String incoming) throws InterruptedException {
         long oldPid = Long.parseLong(xs.read(pidPath()).orElseThrow(() -> new IllegalStateException(
                 "replica dom " + domid + ": xenstore has no " + pidPath() + ": its device model was not started by libxl")).strip());
         List<String> argv = commandLine(oldPid);
@@ -57,21 +100,22 @@ final class ReplicaDeviceModel {
         }
         cmd.addAll(argv);
         cmd.add("-incoming");
-        cmd.add("exec:cat " + stateFile);
-        Path log = logDir.resolve("qemu-dm-" + name + ".log");
+        cmd.add(incoming);
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile())).start();
         } catch (IOException e) {
             throw new UncheckedIOException("replica dom " + domid + ": cannot start " + argv.get(0) + ": " + e.getMessage(), e);
         }
         // setsid execs QEMU in place (it forks only when it already leads a process group, which
         // a child of the JVM does not), so this is QEMU's pid
-        long pid = p.pid();
-        xs.write(pidPath(), Long.toString(pid));
-        awaitRunning(p, log);
-        return pid;
+        xs.write(pidPath(), Long.toString(p.pid()));
+        return p;
+    }
+
+    private Path log() {
+        return logDir.resolve("qemu-dm-" + name + ".log");
     }
 
     private List<String> commandLine(long pid) {
@@ -115,21 +159,22 @@ final class ReplicaDeviceModel {
     }
 
     /**
-     * The new QEMU loads the state while "inmigrate" and then runs its devices ("running"); the
-     * domain itself stays paused in Xen until the caller unpauses it.
+     * Waits for the new QEMU's run state: "inmigrate" while it waits for or loads the device
+     * state, "running" once its devices run; the domain itself stays paused in Xen until the
+     * caller unpauses it.
      */
-    private void awaitRunning(Process p, Path log) throws InterruptedException {
+    private void awaitStatus(Process p, String wanted) throws InterruptedException {
         long deadline = System.nanoTime() + START_WAIT_MS * 1_000_000;
         String last = "no QMP socket yet";
         while (System.nanoTime() - deadline < 0) {
             if (!p.isAlive()) {
                 throw new IllegalStateException("replica dom " + domid + ": the device model exited (status " + p.exitValue()
-                        + ") while loading the device state; see " + log);
+                        + ") before it was " + wanted + "; see " + log());
             }
             if (Files.exists(DeviceModel.socket(runDir, domid))) {
                 try {
                     last = DeviceModel.open(runDir, domid).status();
-                    if ("running".equals(last)) {
+                    if (wanted.equals(last)) {
                         return;
                     }
                 } catch (QmpException e) {
@@ -138,7 +183,7 @@ final class ReplicaDeviceModel {
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("replica dom " + domid + ": the device model did not run the loaded state within "
-                + START_WAIT_MS / 1000 + " s (last: " + last + "); see " + log);
+        throw new IllegalStateException("replica dom " + domid + ": the device model was not " + wanted + " within "
+                + START_WAIT_MS / 1000 + " s (last: " + last + "); see " + log());
     }
 }

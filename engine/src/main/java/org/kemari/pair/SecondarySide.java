@@ -128,6 +128,9 @@ final class SecondarySide {
                     return outcome;
                 } catch (TimeoutException e) {
                     phase.report(PairPhase.RECEIVING, rx.lastCommitted().number());
+                    if (rx.lastCommitted().number() > 0) {
+                        platform.prepare(hv, rx.replicaDomid());
+                    }
                     phase.timings(rx::timings);
                     watchLease();
                     if (phase.stopRequested()) {

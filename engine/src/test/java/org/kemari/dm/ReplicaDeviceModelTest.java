@@ -60,6 +60,43 @@ class ReplicaDeviceModelTest {
         }
     }
 
+    /**
+     * Ahead of failover: libxl's QEMU is replaced by one waiting with -incoming defer; failover
+     * then only hands it the state file (migrate-incoming) and waits for it to run.
+     */
+    @Test
+    void aQemuPreparedAheadWaitsInmigrateThenLoadsTheStateItIsHanded() throws Exception {
+        Path socket = DeviceModel.socket(dir, DOMID);
+        Process old = new ProcessBuilder(fakeQemu(socket)).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("old.log").toFile()).start();
+        ReplicaDeviceModel.Prepared ready = null;
+        try (SimHost host = new SimHost(); Hypervisor hv = host.open(); XenStore xs = hv.openXenStore()) {
+            awaitServing(dir.resolve("old.log"), old);
+            xs.write(PID_PATH, Long.toString(old.pid()));
+
+            ready = new ReplicaDeviceModel(DOMID, "g1-replica", dir, dir, xs).prepare();
+
+            assertThat(old.waitFor(10, TimeUnit.SECONDS)).as("libxl's QEMU quit").isTrue();
+            assertThat(xs.read(PID_PATH)).contains(Long.toString(ready.pid()));
+            assertThat(ProcessHandle.of(ready.pid()).orElseThrow().info().arguments().orElseThrow()).endsWith("-incoming", "defer");
+            assertThat(DeviceModel.open(dir, DOMID).status()).isEqualTo("inmigrate");
+            assertThat(Path.of(socket + ".loaded")).doesNotExist();
+
+            Path state = dir.resolve("state");
+            Files.write(state, new byte[] {'Q', 'E', 'V', 'M', 2});
+            ready.load(state);
+
+            assertThat(Path.of(socket + ".loaded")).hasBinaryContent(new byte[] {'Q', 'E', 'V', 'M', 2});
+            assertThat(DeviceModel.open(dir, DOMID).status()).isEqualTo("running");
+            assertThat(ready.alive()).isTrue();
+        } finally {
+            old.destroyForcibly();
+            if (ready != null) {
+                ProcessHandle.of(ready.pid()).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
     @Test
     void aReplicaWhoseDeviceModelLibxlDidNotRecordIsRefused() {
         try (SimHost host = new SimHost(); Hypervisor hv = host.open(); XenStore xs = hv.openXenStore()) {
