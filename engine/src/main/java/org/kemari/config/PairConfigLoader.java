@@ -29,7 +29,7 @@ import org.yaml.snakeyaml.nodes.Node;
 public final class PairConfigLoader {
     static final Set<String> TOP = keys("pair", "domain", "primary", "secondary", "backend", "sync", "heartbeat",
             "witness", "tap", "compression", "security", "unsafe", "devices", "replica");
-    static final Set<String> SYNC = keys("mode", "interval", "max-epoch-interval", "max-in-flight");
+    static final Set<String> SYNC = keys("mode", "interval", "max-epoch-interval", "max-in-flight", "group-commit");
     static final Set<String> HEARTBEAT = keys("interval", "timeout");
     static final Set<String> WITNESS = keys("lease-file", "lease-duration");
     static final Set<String> SECURITY = keys("tls", "psk-file", "insecure");
@@ -98,7 +98,8 @@ public final class PairConfigLoader {
                 s.value("mode", t -> Token.parse(SyncMode.class, SyncMode::token, t)).orElse(d.mode()),
                 s.value("interval", Durations::parse).orElse(d.interval()),
                 s.value("max-epoch-interval", Durations::parse).orElse(d.maxEpochInterval()),
-                s.integer("max-in-flight").orElse(d.maxInFlight()));
+                s.integer("max-in-flight").orElse(d.maxInFlight()),
+                s.bool("group-commit").orElse(d.groupCommit()));
 
         YamlSection h = top.section("heartbeat", HEARTBEAT);
         Heartbeat heartbeat = new Heartbeat(

@@ -171,6 +171,7 @@ final class PrimarySide {
                 .withMaxInterval(pair.sync().mode() == SyncMode.EVENT
                         ? pair.sync().maxEpochInterval() : pair.sync().interval())
                 .withMaxInFlight(pair.sync().maxInFlight())
+                .withGroupCommit(pair.sync().groupCommit())
                 .withTimeouts(pair.heartbeat().interval(), pair.heartbeat().timeout());
         try (PlatformCapture platform = PlatformCapture.open(hv, domid, DeviceModels.of(hv));
              EpochSender sender = new EpochSender(hv, domid, link, sc)) {

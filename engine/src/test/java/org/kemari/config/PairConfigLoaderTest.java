@@ -56,7 +56,7 @@ class PairConfigLoaderTest {
         assertThat(c.primary()).isEqualTo(new Endpoint("dom0-a.example.org", 8102));
         assertThat(c.secondary()).isEqualTo(new Endpoint("dom0-b.example.org", 8102));
         assertThat(c.backend()).isEqualTo(Backend.AUTO);
-        assertThat(c.sync()).isEqualTo(new SyncPolicy(SyncMode.EVENT, Duration.ofMillis(200), Duration.ofSeconds(1), 4));
+        assertThat(c.sync()).isEqualTo(new SyncPolicy(SyncMode.EVENT, Duration.ofMillis(200), Duration.ofSeconds(1), 4, true));
         assertThat(c.heartbeat()).isEqualTo(new Heartbeat(Duration.ofMillis(100), Duration.ofSeconds(1)));
         assertThat(c.witness()).isEqualTo(new Witness(Path.of("/srv/shared/kemari/web1.lease"), Duration.ofSeconds(3)));
         assertThat(c.tap()).containsExactlyInAnyOrder(TapDevice.BLOCK, TapDevice.NET);
@@ -184,6 +184,14 @@ class PairConfigLoaderTest {
     void integerKeyGivenText() {
         assertThat(failure(minimal("security:\n  insecure: true\nsync:\n  max-in-flight: many\n")).getMessage())
                 .isEqualTo("pair.yaml:9:18: sync.max-in-flight: expected an integer, got 'many'");
+    }
+
+    @Test
+    void groupCommitIsOnUnlessTurnedOffAndMustBeABoolean() {
+        assertThat(parse(minimal("security:\n  insecure: true\n")).sync().groupCommit()).isTrue();
+        assertThat(parse(minimal("security:\n  insecure: true\nsync:\n  group-commit: false\n")).sync().groupCommit()).isFalse();
+        assertThat(failure(minimal("security:\n  insecure: true\nsync:\n  group-commit: sometimes\n")).getMessage())
+                .isEqualTo("pair.yaml:9:17: sync.group-commit: expected true or false, got 'sometimes'");
     }
 
     @Test

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -146,6 +148,44 @@ class ReplicationTest {
         assertThat(applied.epochs()).isEqualTo(committed);
         assertThat(applied.pages()).isEqualTo(sent.pages());
         assertThat(applied.bytes()).as("the secondary read the stream the primary wrote").isEqualTo(sent.bytes());
+    }
+
+    /**
+     * Group commit: requests made while an epoch waits for its ACK are not captured one by one
+     * but all in the one epoch taken once that ACK arrived. The secondary holds epoch N's ACK
+     * (its consumer waits) while three more requests are made.
+     */
+    @Test
+    void withGroupCommitRequestsMadeWhileAnEpochIsUnacknowledgedShareTheNextEpoch() throws Exception {
+        int dom = primaryHost.createGuest(GuestSpec.memtouch("guest").withMemoryMiB(8).withWorkingSetPages(64));
+        LinkPair links = LinkPair.open(TransportConfig.insecure());
+        EpochReceiver rx = receiver(links, Features.ALL);
+        CountDownLatch ackHeld = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        AtomicBoolean hold = new AtomicBoolean();
+        rx.addConsumer((epoch, records) -> {
+            if (hold.compareAndSet(true, false)) {
+                ackHeld.countDown();
+                try {
+                    letGo.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        rx.start();
+        EpochSender tx = sender(dom, links, SenderConfig.defaults().withMaxInterval(Duration.ofSeconds(30)).withGroupCommit(true));
+        tx.start();
+        hold.set(true);
+        CompletableFuture<EpochId> first = tx.requestSync();
+        assertThat(ackHeld.await(10, TimeUnit.SECONDS)).as("the secondary holds the first epoch's ACK").isTrue();
+        List<CompletableFuture<EpochId>> later = List.of(tx.requestSync(), tx.requestSync(),
+                tx.requestSync());
+        letGo.countDown();
+        long n = first.get(10, TimeUnit.SECONDS).number();
+        for (CompletableFuture<EpochId> f : later) {
+            assertThat(f.get(10, TimeUnit.SECONDS).number()).as("every later request in the one next epoch").isEqualTo(n + 1);
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.kemari.check.CheckerServer;
+import org.kemari.config.SyncPolicy;
 import org.kemari.ft.send.SenderStats;
 import org.kemari.ft.timing.StageSummary;
 import org.kemari.ring.guest.DeviceBackends;
@@ -61,7 +62,7 @@ final class IoGuestRun implements AutoCloseable {
         GateFactory gates;
         TapGate gate = null;
         if (protect) {
-            TapProtection protection = TapProtection.start(hv, domid, maxInterval);
+            TapProtection protection = TapProtection.start(hv, domid, maxInterval, SyncPolicy.DEFAULT.groupCommit());
             pair = protection.pair();
             opened.push(pair);
             TapGate tapGate = protection.gate();

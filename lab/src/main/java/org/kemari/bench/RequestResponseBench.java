@@ -3,6 +3,8 @@ package org.kemari.bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.kemari.bench.RequestServerRun.Protection;
+import org.kemari.config.SyncPolicy;
 import org.kemari.xen.sim.guest.RequestServerConfig;
 
 /**
@@ -27,12 +29,37 @@ final class RequestResponseBench {
     final List<Metric> metrics = new ArrayList<>();
     final List<StageRun> stages = new ArrayList<>();
 
+    /** Protected as the engine protects by default (its sync policy decides group commit). */
+    private static final Protection ENGINE = SyncPolicy.DEFAULT.groupCommit() ? Protection.EVENT_GROUP_COMMIT
+            : Protection.EVENT;
+    /** The other setting of sync.group-commit, measured with eight clients for comparison. */
+    private static final Protection OTHER = ENGINE == Protection.EVENT ? Protection.EVENT_GROUP_COMMIT : Protection.EVENT;
+
     void run(Plan plan) throws Exception {
         for (int clients : new int[] {1, 8}) {
-            RequestServerRun.Window bare = window(clients, false, plan);
-            RequestServerRun.Window held = window(clients, true, plan);
+            RequestServerRun.Window bare = window(clients, Protection.NONE, plan);
+            RequestServerRun.Window held = window(clients, ENGINE, plan);
             addRows(clients, bare, held);
+            if (clients > 1) {
+                addOtherPolicyRow(clients, bare, window(clients, OTHER, plan), held);
+            }
         }
+    }
+
+    /**
+     * The same clients with the other sync.group-commit setting, against the same unprotected
+     * baseline, without a target of its own: whether holding captures back until the ACK (group
+     * commit) makes one epoch cover more replies, and what that does to throughput and latency.
+     */
+    private void addOtherPolicyRow(int clients, RequestServerRun.Window bare, RequestServerRun.Window other,
+                                   RequestServerRun.Window engine) {
+        StageRun epochs = stages.get(stages.size() - 1);
+        metrics.add(Metric.compared("request/response, " + clients + " clients, " + OTHER.label() + ": transactions/s",
+                other.transactionsPerSecond(), "/s", bare.transactionsPerSecond(), "/s unprotected",
+                String.format(Locale.ROOT, "%.1f replies per epoch (%.1f %s), added latency p50 %.3f ms (%.3f ms %s); %s",
+                        other.repliesPerEpoch(), engine.repliesPerEpoch(), ENGINE.label(),
+                        (other.latency().median() - bare.latency().median()) / 1e6,
+                        (engine.latency().median() - bare.latency().median()) / 1e6, ENGINE.label(), epochs.brief())));
     }
 
     private void addRows(int clients, RequestServerRun.Window bare, RequestServerRun.Window held) {
@@ -64,12 +91,13 @@ final class RequestResponseBench {
                 m.note() + "; missed: " + epochs.brief());
     }
 
-    private RequestServerRun.Window window(int clients, boolean protect, Plan plan) throws Exception {
+    private RequestServerRun.Window window(int clients, Protection protect, Plan plan) throws Exception {
         try (RequestServerRun run = new RequestServerRun(SERVER, clients, protect)) {
             run.measure(plan.window().dividedBy(4));
             RequestServerRun.Window w = run.measure(plan.window());
-            if (protect) {
-                stages.add(new StageRun("request-response-" + clients, run.stages()));
+            if (protect != Protection.NONE) {
+                String variant = protect == ENGINE ? "" : "-" + protect.label().replace(' ', '-');
+                stages.add(new StageRun("request-response-" + clients + variant, run.stages()));
             }
             return w;
         }

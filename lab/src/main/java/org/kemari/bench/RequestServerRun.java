@@ -18,7 +18,8 @@ import org.kemari.xen.sim.guest.RequestServerConfig;
  * {@link RequestClients} over loopback TCP through kemari's netback halves, either directly
  * (unprotected) or with every reply held by event-tap until the epoch that produced it is
  * acknowledged ({@link TapProtection}, event mode: a held reply asks for an epoch at once, and
- * replies held while one is being captured share the next).
+ * replies held while one is being captured share the next; with group commit, replies held while
+ * any epoch is unacknowledged share the next).
  */
 final class RequestServerRun implements AutoCloseable {
     /** Epochs only when output asks for one: the periodic interval never fires in a window. */
@@ -30,12 +31,27 @@ final class RequestServerRun implements AutoCloseable {
     private SimPair pair;
     private VifBackends vif;
 
-    RequestServerRun(RequestServerConfig config, int clientCount, boolean protect) throws IOException {
+    /** How the server's replies go out: directly, or held for epochs taken with or without group commit. */
+    enum Protection {
+        NONE("unprotected"), EVENT("without group commit"), EVENT_GROUP_COMMIT("with group commit");
+
+        private final String label;
+
+        Protection(String label) {
+            this.label = label;
+        }
+
+        String label() {
+            return label;
+        }
+    }
+
+    RequestServerRun(RequestServerConfig config, int clientCount, Protection protection) throws IOException {
         opened.push(host);
         try {
             clients = new RequestClients();
             opened.push(clients);
-            start(config, protect);
+            start(config, protection);
             clients.start(clientCount);
         } catch (IOException | RuntimeException e) {
             close();
@@ -43,14 +59,14 @@ final class RequestServerRun implements AutoCloseable {
         }
     }
 
-    private void start(RequestServerConfig config, boolean protect) throws IOException {
+    private void start(RequestServerConfig config, Protection protect) throws IOException {
         Hypervisor hv = host.open();
         RequestServerBoot.Vif nic = RequestServerBoot.boot(host, config);
         LoopbackWire wire = new LoopbackWire(clients.address());
         opened.push(wire);
         TapGate gate = null;
-        if (protect) {
-            TapProtection protection = TapProtection.start(hv, nic.domid(), NO_PERIOD);
+        if (protect != Protection.NONE) {
+            TapProtection protection = TapProtection.start(hv, nic.domid(), NO_PERIOD, protect == Protection.EVENT_GROUP_COMMIT);
             pair = protection.pair();
             opened.push(pair);
             gate = protection.gate();

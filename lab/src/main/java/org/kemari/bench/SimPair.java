@@ -35,19 +35,23 @@ final class SimPair implements AutoCloseable {
 
     /** Connects, starts both ends and returns once epoch 1 is acknowledged (the initial sync is done). */
     SimPair(Hypervisor primary, int domid, int features, EpochContributor contributor) throws IOException {
-        this(primary, domid, features, contributor, Duration.ofSeconds(30));
+        this(primary, domid, features, contributor, Duration.ofSeconds(30), false);
     }
 
-    /** As above, with an epoch at least every {@code maxInterval} even when nobody asks. */
-    SimPair(Hypervisor primary, int domid, int features, EpochContributor contributor, Duration maxInterval)
-            throws IOException {
+    /**
+     * As above, with an epoch at least every {@code maxInterval} even when nobody asks, and with
+     * or without group commit ({@link SenderConfig#groupCommit()}; the pipeline benches measure
+     * the sender without it, the output benches as the engine configures it).
+     */
+    SimPair(Hypervisor primary, int domid, int features, EpochContributor contributor, Duration maxInterval,
+            boolean groupCommit) throws IOException {
         Link[] links = connect();
         receiver = new EpochReceiver(secondary.open(), links[1], ReceiverConfig.defaults("bench-replica").withFeatures(features));
         // The bench's replica never fails over, so what contributors send (event-tap's held log)
         // only needs accepting: the receiver refuses records nobody consumes.
         receiver.addConsumer((epoch, records) -> { });
         sender = new EpochSender(primary, domid, links[0], SenderConfig.defaults().withFeatures(features)
-                .withMaxInterval(maxInterval));
+                .withMaxInterval(maxInterval).withGroupCommit(groupCommit));
         if (contributor != null) {
             sender.addContributor(contributor);
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import org.kemari.config.SyncPolicy;
 import org.kemari.ft.OpaqueRecord;
 import org.kemari.ft.wire.Features;
 import org.kemari.pair.ProtectionBarrier;
@@ -25,13 +26,17 @@ import org.kemari.xen.Hypervisor;
  */
 record TapProtection(SimPair pair, TapGate gate) {
 
-    /** Starts replicating {@code domid} and returns once the initial synchronisation is acknowledged. */
-    static TapProtection start(Hypervisor hv, int domid, Duration maxInterval) throws IOException {
+    /**
+     * Starts replicating {@code domid} and returns once the initial synchronisation is
+     * acknowledged; with or without group commit ({@link SyncPolicy#groupCommit()}).
+     */
+    static TapProtection start(Hypervisor hv, int domid, Duration maxInterval, boolean groupCommit) throws IOException {
         ProtectionBarrier barrier = new ProtectionBarrier();
         EventTap tap = new EventTap(barrier, SyncMode.EVENT, EnumSet.allOf(RequestKind.DeviceClass.class),
                 () -> true, System::nanoTime);
         SimPair pair = new SimPair(hv, domid, Features.ALL,
-                epoch -> List.of(new OpaqueRecord(OpaqueRecord.Kind.EVENT_TAP_LOG, tap.heldLog().encode())), maxInterval);
+                epoch -> List.of(new OpaqueRecord(OpaqueRecord.Kind.EVENT_TAP_LOG, tap.heldLog().encode())), maxInterval,
+                groupCommit);
         barrier.protectWith(pair.sender());
         return new TapProtection(pair, new TapGate(tap));
     }

@@ -69,6 +69,7 @@ final class ConfigVerb implements Verb {
         row(sb, "sync.interval", Durations.format(c.sync().interval()));
         row(sb, "sync.max-epoch-interval", Durations.format(c.sync().maxEpochInterval()));
         row(sb, "sync.max-in-flight", Integer.toString(c.sync().maxInFlight()));
+        row(sb, "sync.group-commit", Boolean.toString(c.sync().groupCommit()));
         row(sb, "heartbeat.interval", Durations.format(c.heartbeat().interval()));
         row(sb, "heartbeat.timeout", Durations.format(c.heartbeat().timeout()));
         row(sb, "witness.lease-file", c.witness() == null ? "none (unsafe)" : c.witness().leaseFile().toString());
@@ -93,7 +94,8 @@ final class ConfigVerb implements Verb {
         Json sync = new Json().field("mode", c.sync().mode().token())
                 .field("interval_ms", c.sync().interval().toMillis())
                 .field("max_epoch_interval_ms", c.sync().maxEpochInterval().toMillis())
-                .field("max_in_flight", c.sync().maxInFlight());
+                .field("max_in_flight", c.sync().maxInFlight())
+                .field("group_commit", c.sync().groupCommit());
         Json heartbeat = new Json().field("interval_ms", c.heartbeat().interval().toMillis())
                 .field("timeout_ms", c.heartbeat().timeout().toMillis());
         String witness = c.witness() == null ? "null" : new Json()

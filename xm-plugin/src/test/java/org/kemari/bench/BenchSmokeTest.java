@@ -42,7 +42,8 @@ class BenchSmokeTest {
                 "output-commit latency p99", "protected sequential 4 KiB write throughput", "wire bytes / dirty bytes",
                 "request/response, 1 client: added latency p50", "request/response, 1 client: transactions/s",
                 "request/response, 8 clients: added latency p99", "request/response, 8 clients: transactions/s",
-                "| request-response-8 | ack |",
+                "| request-response-8 | ack |", "request/response, 8 clients, without group commit: transactions/s",
+                "| request-response-8-without-group-commit | ack |",
                 "replication throughput", "dirty-bitmap harvest", "failover", "scaling: pause p50, D=256",
                 "scaling: pause p50, 256 MiB guest", "scaling: log-dirty clean + collect, 8192 MiB guest");
 

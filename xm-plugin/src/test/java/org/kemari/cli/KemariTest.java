@@ -127,7 +127,7 @@ class KemariTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).isEqualTo("{\"pair\":\"web1\",\"domain\":\"web1\",\"primary\":\"dom0-a.example.org:8102\","
                 + "\"secondary\":\"dom0-b.example.org:8102\",\"backend\":\"auto\",\"sync\":{\"mode\":\"event\","
-                + "\"interval_ms\":200,\"max_epoch_interval_ms\":1000,\"max_in_flight\":4},\"heartbeat\":"
+                + "\"interval_ms\":200,\"max_epoch_interval_ms\":1000,\"max_in_flight\":4,\"group_commit\":true},\"heartbeat\":"
                 + "{\"interval_ms\":100,\"timeout_ms\":1000},\"witness\":{\"lease_file\":"
                 + "\"/srv/shared/kemari/web1.lease\",\"lease_duration_ms\":3000},\"tap\":[\"block\",\"net\"],"
                 + "\"compression\":\"lz4-delta\",\"devices\":{\"disk\":\"/srv/shared/kemari/web1.img\","

@@ -403,6 +403,9 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         DirtyBitmap extra = leftover;
         try {
             while (awaitTrigger()) {
+                if (config.groupCommit() && requested()) {
+                    awaitAcknowledged();
+                }
                 if (!inFlight.tryAcquire(config.maxInterval().toMillis(), TimeUnit.MILLISECONDS)) {
                     continue;
                 }
@@ -439,6 +442,30 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         } catch (RuntimeException | OutOfMemoryError e) {
             // out of memory too: a dead capture thread would hold the guest's output for ever, silently
             fail("epoch " + lastCaptured + " capture failed: " + e, e);
+        }
+    }
+
+    private boolean requested() {
+        synchronized (trigger) {
+            return syncRequested;
+        }
+    }
+
+    /**
+     * Group commit: the epochs captured so far acknowledged first, so that the requests made
+     * meanwhile share the next epoch. Bounded by the max interval: a slow ACK must not hold
+     * output longer than it would wait for a periodic epoch; a failed sender ends the loop at
+     * its next trigger.
+     */
+    private void awaitAcknowledged() throws InterruptedException {
+        long captured = lastCaptured;
+        if (durability.durable() >= captured) {
+            return;
+        }
+        try {
+            durability.await(captured).get(config.maxInterval().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // captured anyway: the failure is seen by awaitTrigger, the timeout bounds the wait
         }
     }
 

@@ -15,10 +15,15 @@ import org.kemari.ft.wire.Features;
  * @param deltaCachePages   pages remembered for XOR-delta encoding (4 KiB each, LRU)
  * @param heartbeatInterval heartbeat on an otherwise idle connection
  * @param peerTimeout       silence after which the secondary is declared lost
+ * @param groupCommit       an epoch asked for ({@link EpochSender#requestSync()}) while others are
+ *                          unacknowledged is captured only once they are (or {@code maxInterval}
+ *                          has passed), so every request made meanwhile shares that one epoch:
+ *                          fewer, fuller epochs under concurrent output; without it a request
+ *                          is captured at once, up to {@code maxInFlight} pipelined
  */
 public record SenderConfig(int features, int maxInFlight, Duration maxInterval, int precopyRounds,
                            long convergedPages, int deltaCachePages, Duration heartbeatInterval,
-                           Duration peerTimeout) {
+                           Duration peerTimeout, boolean groupCommit) {
     public SenderConfig {
         check(maxInFlight >= 1 && maxInFlight <= 64, "max in-flight epochs must be 1..64: " + maxInFlight);
         check(positive(maxInterval), "max epoch interval must be positive: " + maxInterval);
@@ -29,30 +34,35 @@ public record SenderConfig(int features, int maxInFlight, Duration maxInterval, 
                 "peer timeout " + peerTimeout + " must be at least twice the heartbeat interval " + heartbeatInterval);
     }
 
-    /** All encodings, 4 epochs in flight, an epoch at least every 100 ms, 64 MiB delta cache. */
+    /** All encodings, 4 epochs in flight, an epoch at least every 100 ms, 64 MiB delta cache, no group commit. */
     public static SenderConfig defaults() {
         return new SenderConfig(Features.ALL, 4, Duration.ofMillis(100), 8, 256, 16384,
-                Duration.ofMillis(500), Duration.ofSeconds(3));
+                Duration.ofMillis(500), Duration.ofSeconds(3), false);
     }
 
     public SenderConfig withFeatures(int offered) {
         return new SenderConfig(offered, maxInFlight, maxInterval, precopyRounds, convergedPages, deltaCachePages,
-                heartbeatInterval, peerTimeout);
+                heartbeatInterval, peerTimeout, groupCommit);
     }
 
     public SenderConfig withMaxInterval(Duration interval) {
         return new SenderConfig(features, maxInFlight, interval, precopyRounds, convergedPages, deltaCachePages,
-                heartbeatInterval, peerTimeout);
+                heartbeatInterval, peerTimeout, groupCommit);
     }
 
     public SenderConfig withMaxInFlight(int epochs) {
         return new SenderConfig(features, epochs, maxInterval, precopyRounds, convergedPages, deltaCachePages,
-                heartbeatInterval, peerTimeout);
+                heartbeatInterval, peerTimeout, groupCommit);
     }
 
     public SenderConfig withTimeouts(Duration heartbeat, Duration timeout) {
         return new SenderConfig(features, maxInFlight, maxInterval, precopyRounds, convergedPages, deltaCachePages,
-                heartbeat, timeout);
+                heartbeat, timeout, groupCommit);
+    }
+
+    public SenderConfig withGroupCommit(boolean on) {
+        return new SenderConfig(features, maxInFlight, maxInterval, precopyRounds, convergedPages, deltaCachePages,
+                heartbeatInterval, peerTimeout, on);
     }
 
     private static boolean positive(Duration d) {
