@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.kemari.config.PairConfig;
 import org.kemari.config.TapDevice;
@@ -26,6 +27,7 @@ import org.kemari.tap.RequestKind;
 import org.kemari.tap.SyncMode;
 import org.kemari.tap.TapGate;
 import org.kemari.tap.WitnessLease;
+import org.kemari.xen.DomainState;
 import org.kemari.xen.Hypervisor;
 import org.kemari.xen.XenException;
 
@@ -53,6 +55,8 @@ final class PrimarySide {
     private boolean failedOver;
     /** Whether the last attempt found the secondary unreachable: said once, not every heartbeat. */
     private boolean unreachable;
+    /** Whether the guest was seen stopped by itself (said once). */
+    private boolean guestStopped;
     /** Whether this run was ever protected: a peer rejected from the start is a setup error, later a passing one. */
     private boolean everProtected;
     /** Consecutive attempts the secondary rejected (authentication) or answered in another protocol. */
@@ -124,6 +128,7 @@ final class PrimarySide {
                     phase.refuseSwitchover("not protected (" + phase.phase() + "): no secondary holds a replica to hand the guest to");
                 }
                 if (!phase.stopRequested() && !fenced && !handedOver) {
+                    watchGuest();
                     phase.awaitStop(retryIn);
                 }
             }
@@ -141,6 +146,29 @@ final class PrimarySide {
     /** True once the guest was handed over to the secondary (controlled switchover). */
     boolean handedOver() {
         return handedOver;
+    }
+
+    /**
+     * Says once when the guest stopped by itself (crashed, shut down, dying, gone): its output
+     * then ends for a reason of its own, which the log must name rather than leave the operator
+     * to suspect replication. The pair runs on; a restarted guest is a new domain.
+     */
+    private void watchGuest() {
+        if (guestStopped) {
+            return;
+        }
+        String why;
+        try {
+            DomainState s = hv.domain(domid).state();
+            if (s != DomainState.SHUTDOWN && s != DomainState.CRASHED && s != DomainState.DYING) {
+                return;
+            }
+            why = "is " + s.name().toLowerCase(Locale.ROOT);
+        } catch (XenException e) {
+            why = "is gone (" + e.getMessage() + ")";
+        }
+        guestStopped = true;
+        log.println("kemari: protect: " + pair.name() + ": WARNING: the guest dom " + domid + " " + why + "; it sends no more output");
     }
 
     private boolean mayRelease() {
@@ -222,6 +250,7 @@ final class PrimarySide {
                 }
                 phase.report(unlessStalled(PairPhase.PROTECTED), sender.lastDurable().number());
                 phase.timings(sender::timings);
+                watchGuest();
                 phase.awaitStop(Duration.ofMillis(100));
             }
             barrier.protectWith(null);

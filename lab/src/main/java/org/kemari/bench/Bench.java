@@ -67,6 +67,8 @@ public final class Bench {
             requestResponse.run(plan);
             report.targets.addAll(requestResponse.metrics);
             report.stages.addAll(requestResponse.stages);
+            report.replyLatencyBare = requestResponse.oneClientBare;
+            report.replyLatencyHeld = requestResponse.oneClientHeld;
         }, RequestResponseBench.NAME, RequestResponseBench.TARGET_TEXT);
         ThroughputBench throughput = new ThroughputBench();
         measure("replication vs raw TCP throughput", () -> {

@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The bench's figure as hand-written SVG, three panels side by side: the output-commit latency
- * histogram, replication throughput against the guest's dirty rate, and guest pause against
- * dirty pages per epoch (with the memcpy baseline). Axes with a wide range are logarithmic.
+ * The bench's figure as hand-written SVG, four panels side by side: the output-commit latency
+ * histogram, the request/response latency of one client with and without protection,
+ * replication throughput against the guest's dirty rate, and guest pause against dirty pages per
+ * epoch (with the memcpy baseline). Axes with a wide range are logarithmic.
  */
 final class Plot {
     private static final int W = 380;
@@ -16,12 +17,16 @@ final class Plot {
     private static final int TOP = 40;
     private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};
     private final Samples latency;
+    private final Samples replyBare;
+    private final Samples replyHeld;
     private final List<Series> throughput;
     private final List<Series> pause;
     private final StringBuilder svg = new StringBuilder();
 
-    Plot(Samples latency, List<Series> throughput, List<Series> pause) {
+    Plot(Samples latency, Samples replyBare, Samples replyHeld, List<Series> throughput, List<Series> pause) {
         this.latency = latency;
+        this.replyBare = replyBare;
+        this.replyHeld = replyHeld;
         this.throughput = throughput;
         this.pause = pause;
     }
@@ -29,10 +34,11 @@ final class Plot {
     String svg() {
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
                 + " font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
-                3 * W, H));
+                4 * W, H));
         histogram(0);
-        curves(W, "replication throughput vs dirty rate", throughput);
-        curves(2 * W, "guest pause vs dirty pages", pause);
+        replies(W);
+        curves(2 * W, "replication throughput vs dirty rate", throughput);
+        curves(3 * W, "guest pause vs dirty pages", pause);
         return svg.append("</svg>\n").toString();
     }
 
@@ -75,6 +81,51 @@ final class Plot {
             }
         }
         axes(x, y, "ms, notify -> released (log)", "writes");
+    }
+
+    /**
+     * The same closed-loop client unprotected and protected, as two outlines over the same
+     * logarithmic bins, each as a share of its own transactions (the unprotected run does several
+     * times as many in the same window), with each one's median in the legend.
+     */
+    private void replies(int x0) {
+        title(x0, "request/response latency, 1 client");
+        if (replyBare == null || replyHeld == null || replyBare.count() == 0 || replyHeld.count() == 0) {
+            text(x0 + W / 2, H / 2, "no samples", "middle");
+            return;
+        }
+        long[][] runs = {replyBare.sorted(), replyHeld.sorted()};
+        double lo = Math.min(runs[0][0], runs[1][0]) / 1e6;
+        double hi = Math.max(Math.max(runs[0][runs[0].length - 1], runs[1][runs[1].length - 1]) / 1e6, lo * 1.01);
+        int bins = 30;
+        double[][] shares = new double[2][bins];
+        double max = 0;
+        for (int r = 0; r < 2; r++) {
+            for (long ns : runs[r]) {
+                shares[r][Math.min(bins - 1, (int) (Math.log(ns / 1e6 / lo) / Math.log(hi / lo) * bins))] += 1.0 / runs[r].length;
+            }
+            for (double v : shares[r]) {
+                max = Math.max(max, v);
+            }
+        }
+        Axis x = new Axis(lo, hi, true, x0 + LEFT, x0 + W - 15);
+        Axis y = new Axis(0, max, false, H - BOTTOM, TOP);
+        String[] names = {"unprotected", "protected (event-tap)"};
+        Samples[] samples = {replyBare, replyHeld};
+        for (int r = 0; r < 2; r++) {
+            StringBuilder path = new StringBuilder(String.format(Locale.ROOT, "M%.1f %.1f", x.from, y.at(0)));
+            for (int b = 0; b < bins; b++) {
+                double from = x.at(x.tick((double) b / bins));
+                double to = x.at(x.tick((double) (b + 1) / bins));
+                path.append(String.format(Locale.ROOT, " L%.1f %.1f L%.1f %.1f", from, y.at(shares[r][b]), to, y.at(shares[r][b])));
+            }
+            path.append(String.format(Locale.ROOT, " L%.1f %.1f", x.to, y.at(0)));
+            svg.append("<path d=\"").append(path).append("\" fill=\"none\" stroke=\"").append(COLOURS[r])
+                    .append("\" stroke-width=\"1.5\"/>\n");
+            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s, p50 %.3f ms</text>\n",
+                    x0 + LEFT + 8, TOP + 14 + 14 * r, COLOURS[r], names[r], samples[r].median() / 1e6));
+        }
+        axes(x, y, "ms, request -> reply (log)", "share of transactions");
     }
 
     private void curves(int x0, String heading, List<Series> series) {

@@ -21,6 +21,9 @@ final class Report {
     final List<Series> unplotted = new ArrayList<>();
     final List<StageRun> stages = new ArrayList<>();
     Samples commitLatency;
+    /** One client's request-to-reply times, unprotected and protected, from the same run. */
+    Samples replyLatencyBare;
+    Samples replyLatencyHeld;
     double loadBefore = Double.NaN;
     double loadAfter = Double.NaN;
 
@@ -55,7 +58,7 @@ final class Report {
     void write(Path dir, boolean quick) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(JSON), json(quick));
-        Files.writeString(dir.resolve(SVG), new Plot(commitLatency, throughput, pause).svg());
+        Files.writeString(dir.resolve(SVG), new Plot(commitLatency, replyLatencyBare, replyLatencyHeld, throughput, pause).svg());
     }
 
     private String json(boolean quick) {

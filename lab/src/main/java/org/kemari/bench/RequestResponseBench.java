@@ -28,6 +28,9 @@ final class RequestResponseBench {
 
     final List<Metric> metrics = new ArrayList<>();
     final List<StageRun> stages = new ArrayList<>();
+    /** The one-client latencies, for the plot: the same clients with and without protection. */
+    Samples oneClientBare;
+    Samples oneClientHeld;
 
     /** Protected as the engine protects by default (its sync policy decides group commit). */
     private static final Protection ENGINE = SyncPolicy.DEFAULT.groupCommit() ? Protection.EVENT_GROUP_COMMIT
@@ -40,7 +43,10 @@ final class RequestResponseBench {
             RequestServerRun.Window bare = window(clients, Protection.NONE, plan);
             RequestServerRun.Window held = window(clients, ENGINE, plan);
             addRows(clients, bare, held);
-            if (clients > 1) {
+            if (clients == 1) {
+                oneClientBare = bare.latency();
+                oneClientHeld = held.latency();
+            } else {
                 addOtherPolicyRow(clients, bare, window(clients, OTHER, plan), held);
             }
         }

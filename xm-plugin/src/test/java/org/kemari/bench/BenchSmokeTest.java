@@ -87,7 +87,8 @@ class BenchSmokeTest {
 
         String svg = Files.readString(dir.resolve("bench.svg"));
         assertThat(svg).startsWith("<svg").endsWith("</svg>\n")
-                .contains("output-commit latency", "replication throughput vs dirty rate", "guest pause vs dirty pages")
+                .contains("output-commit latency", "request/response latency, 1 client", "unprotected, p50 ",
+                        "protected (event-tap), p50 ", "replication throughput vs dirty rate", "guest pause vs dirty pages")
                 .doesNotContain("NaN", "no samples", "no data");
     }
 }
