@@ -72,6 +72,16 @@ public final class CheckerServer implements AutoCloseable {
         return ledger;
     }
 
+    /** Who connected and whether each acknowledged anything, for a failure message. */
+    public synchronized String connectionsSummary() {
+        List<String> each = new ArrayList<>();
+        for (int i = 0; i < connections.size(); i++) {
+            each.add("connection " + (i + 1) + " (" + remotes.get(i) + ") "
+                    + (connections.get(i)[1] == 0 ? "acknowledged nothing" : "acknowledged writes"));
+        }
+        return each.isEmpty() ? "no connection" : String.join(", ", each);
+    }
+
     /**
      * When the first acknowledgement arrived on a connection accepted after {@code since}, or 0.
      * After a failover this is the replica's first output: the dead primary's last packets may

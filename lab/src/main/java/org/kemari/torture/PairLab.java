@@ -1,6 +1,7 @@
 package org.kemari.torture;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -176,7 +177,7 @@ public final class PairLab implements AutoCloseable {
             Thread.sleep(20);
         }
         throw new EngineException(EngineException.Kind.FAILURE, label + ": no " + what + " within " + limit.toSeconds()
-                + "s; see the logs in " + dir);
+                + "s" + seeLogs());
     }
 
     public void awaitPhase(String role, String phase, Duration limit) throws InterruptedException {
@@ -188,7 +189,7 @@ public final class PairLab implements AutoCloseable {
             for (Process p : children) {
                 if (!p.isAlive() && p.exitValue() != KILLED) {
                     throw new EngineException(EngineException.Kind.FAILURE, label + ": waiting for " + what + ": pid " + p.pid()
-                            + " exited with status " + p.exitValue() + "; see the logs in " + dir);
+                            + " exited with status " + p.exitValue() + seeLogs());
                 }
             }
         }
@@ -208,7 +209,24 @@ public final class PairLab implements AutoCloseable {
             Thread.sleep(1);
         }
         throw new EngineException(EngineException.Kind.FAILURE, label + ": the guest sent no output within " + limit.toSeconds()
-                + "s; see the logs in " + dir);
+                + "s" + seeLogs());
+    }
+
+    /**
+     * The end of a failure message: what the checker saw and each daemon's last log line, since
+     * a CI log shows only the message, and where the whole logs are.
+     */
+    private String seeLogs() {
+        StringBuilder sb = new StringBuilder("; checker: ").append(checker.connectionsSummary());
+        for (String role : roles.keySet()) {
+            try (Stream<String> lines = Files.lines(pair.log(role))) {
+                String last = lines.reduce((a, b) -> b).orElse("(empty)");
+                sb.append("; ").append(role).append(" last logged: ").append(last);
+            } catch (IOException | UncheckedIOException e) {
+                sb.append("; ").append(role).append(" log unreadable: ").append(e.getMessage());
+            }
+        }
+        return sb.append("; see the logs in ").append(dir).toString();
     }
 
     /** Waits until the checker has at least {@code n} acknowledged writes. */
@@ -217,7 +235,7 @@ public final class PairLab implements AutoCloseable {
         while (checker.ledger().acknowledged() < n) {
             if (System.nanoTime() - deadline > 0) {
                 throw new EngineException(EngineException.Kind.FAILURE, label + ": only " + checker.ledger().acknowledged() + " of " + n
-                        + " writes acknowledged within " + limit.toSeconds() + "s; see the logs in " + dir);
+                        + " writes acknowledged within " + limit.toSeconds() + "s" + seeLogs());
             }
             checkChildren(n + " acknowledged writes");
             Thread.sleep(10);

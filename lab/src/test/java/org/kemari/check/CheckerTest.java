@@ -147,6 +147,8 @@ class CheckerTest {
             send(replica.getOutputStream(), ack(1, 1));
             awaitAcks(c, 2);
             assertThat(c.overlappingWriters()).isEmpty();
+            assertThat(c.connectionsSummary()).startsWith("connection 1 (").contains("acknowledged writes, connection 2 (")
+                    .endsWith("acknowledged writes");
         }
     }
 
