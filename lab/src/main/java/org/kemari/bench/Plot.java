@@ -16,6 +16,8 @@ final class Plot {
     private static final int BOTTOM = 50;
     private static final int TOP = 40;
     private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};
+    /** Bars of the latency histograms, logarithmic from the fastest to the slowest sample. */
+    private static final int BINS = 30;
     private final Samples latency;
     private final Samples replyBare;
     private final Samples replyHeld;
@@ -55,10 +57,9 @@ final class Plot {
         long[] v = latency.sorted();
         double lo = v[0] / 1e6;
         double hi = Math.max(v[v.length - 1] / 1e6, lo * 1.01);
-        int bins = 30;
-        int[] counts = new int[bins];
+        int[] counts = new int[BINS];
         for (long ns : v) {
-            counts[Math.min(bins - 1, (int) (Math.log(ns / 1e6 / lo) / Math.log(hi / lo) * bins))]++;
+            counts[bin(ns, lo, hi)]++;
         }
         int max = 1;
         for (int c : counts) {
@@ -66,9 +67,9 @@ final class Plot {
         }
         Axis x = new Axis(lo, hi, true, x0 + LEFT, x0 + W - 15);
         Axis y = new Axis(0, max, false, H - BOTTOM, TOP);
-        for (int b = 0; b < bins; b++) {
-            double from = x.at(x.tick((double) b / bins));
-            double to = x.at(x.tick((double) (b + 1) / bins));
+        for (int b = 0; b < BINS; b++) {
+            double from = binStart(x, b);
+            double to = binStart(x, b + 1);
             svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>\n",
                     from, y.at(counts[b]), Math.max(0.5, to - from - 1), y.at(0) - y.at(counts[b]), COLOURS[0]));
         }
@@ -97,12 +98,11 @@ final class Plot {
         long[][] runs = {replyBare.sorted(), replyHeld.sorted()};
         double lo = Math.min(runs[0][0], runs[1][0]) / 1e6;
         double hi = Math.max(Math.max(runs[0][runs[0].length - 1], runs[1][runs[1].length - 1]) / 1e6, lo * 1.01);
-        int bins = 30;
-        double[][] shares = new double[2][bins];
+        double[][] shares = new double[2][BINS];
         double max = 0;
         for (int r = 0; r < 2; r++) {
             for (long ns : runs[r]) {
-                shares[r][Math.min(bins - 1, (int) (Math.log(ns / 1e6 / lo) / Math.log(hi / lo) * bins))] += 1.0 / runs[r].length;
+                shares[r][bin(ns, lo, hi)] += 1.0 / runs[r].length;
             }
             for (double v : shares[r]) {
                 max = Math.max(max, v);
@@ -114,9 +114,9 @@ final class Plot {
         Samples[] samples = {replyBare, replyHeld};
         for (int r = 0; r < 2; r++) {
             StringBuilder path = new StringBuilder(String.format(Locale.ROOT, "M%.1f %.1f", x.from, y.at(0)));
-            for (int b = 0; b < bins; b++) {
-                double from = x.at(x.tick((double) b / bins));
-                double to = x.at(x.tick((double) (b + 1) / bins));
+            for (int b = 0; b < BINS; b++) {
+                double from = binStart(x, b);
+                double to = binStart(x, b + 1);
                 path.append(String.format(Locale.ROOT, " L%.1f %.1f L%.1f %.1f", from, y.at(shares[r][b]), to, y.at(shares[r][b])));
             }
             path.append(String.format(Locale.ROOT, " L%.1f %.1f", x.to, y.at(0)));
@@ -126,6 +126,16 @@ final class Plot {
                     x0 + LEFT + 8, TOP + 14 + 14 * r, COLOURS[r], names[r], samples[r].median() / 1e6));
         }
         axes(x, y, "ms, request -> reply (log)", "share of transactions");
+    }
+
+    /** The logarithmic bin of a sample of {@code ns} nanoseconds between {@code lo} and {@code hi} ms. */
+    private static int bin(long ns, double lo, double hi) {
+        return Math.min(BINS - 1, (int) (Math.log(ns / 1e6 / lo) / Math.log(hi / lo) * BINS));
+    }
+
+    /** Where bin {@code b} starts on the pixel axis (bin BINS is the right end). */
+    private static double binStart(Axis x, int b) {
+        return x.at(x.tick((double) b / BINS));
     }
 
     private void curves(int x0, String heading, List<Series> series) {

@@ -78,6 +78,8 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
     private final Object trigger = new Object();
     private List<CompletableFuture<EpochId>> pendingSyncs = new ArrayList<>();
     private boolean syncRequested;
+    /** Capture thread only: whether its last wake-up was a sync request, not the max interval. */
+    private boolean triggeredByRequest;
     private SenderListener listener = new SenderListener() { };
     private DomainInfo guest;
     private GrantTables grants;
@@ -403,7 +405,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         DirtyBitmap extra = leftover;
         try {
             while (awaitTrigger()) {
-                if (config.groupCommit() && requested()) {
+                if (config.groupCommit() && triggeredByRequest) {
                     awaitAcknowledged();
                 }
                 if (!inFlight.tryAcquire(config.maxInterval().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -445,12 +447,6 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         }
     }
 
-    private boolean requested() {
-        synchronized (trigger) {
-            return syncRequested;
-        }
-    }
-
     /**
      * Group commit: the epochs captured so far acknowledged first, so that the requests made
      * meanwhile share the next epoch. Bounded by the max interval: a slow ACK must not hold
@@ -469,7 +465,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         }
     }
 
-    /** Waits for a sync request or the max interval; false once stopping. */
+    /** Waits for a sync request or the max interval ({@link #triggeredByRequest} says which); false once stopping. */
     private boolean awaitTrigger() throws InterruptedException {
         long deadline = System.nanoTime() + config.maxInterval().toNanos();
         synchronized (trigger) {
@@ -480,6 +476,7 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
                 }
                 TimeUnit.NANOSECONDS.timedWait(trigger, left);
             }
+            triggeredByRequest = syncRequested;
             return !stopping && failure == null;
         }
     }
