@@ -121,18 +121,26 @@ final class SecondarySide {
             rx.addConsumer(platform);
             rx.start();
             log.println("kemari: receive: " + pair.name() + ": " + link.peer() + " connected");
+            // The lease is watched as often as the primary renews it: a takeover waits one lease
+            // duration from the renewal it saw last, so a renewal seen late delays the failover.
+            long watchMillis = Math.min(POLL.toMillis(), pair.heartbeat().interval().toMillis());
+            long nextReport = System.nanoTime();
             while (true) {
                 try {
-                    ReceiverOutcome outcome = rx.outcome().get(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                    ReceiverOutcome outcome = rx.outcome().get(watchMillis, TimeUnit.MILLISECONDS);
                     split = new FailoverSplit(rx.lastHeardNanos(), System.nanoTime(), manualFailover);
                     return outcome;
                 } catch (TimeoutException e) {
+                    watchLease();
+                    if (System.nanoTime() - nextReport < 0) {
+                        continue;
+                    }
+                    nextReport = System.nanoTime() + POLL.toNanos();
                     phase.report(PairPhase.RECEIVING, rx.lastCommitted().number());
                     if (rx.lastCommitted().number() > 0) {
                         platform.prepare(hv, rx.replicaDomid());
                     }
                     phase.timings(rx::timings);
-                    watchLease();
                     if (phase.stopRequested()) {
                         rx.close();
                         discard(rx.replicaDomid());
@@ -270,7 +278,10 @@ final class SecondarySide {
                 discard(replica);
                 return false;
             }
-            Thread.sleep(Math.max(10, witness.duration().toMillis() / 8));
+            // until the watch on the silent holder ends, not a fixed step past it; still at least
+            // every eighth of a lease, to see a returning primary or a stop
+            Duration eighth = witness.duration().dividedBy(8);
+            Thread.sleep(Math.max(1, Math.min(eighth.toMillis(), witness.untilTakeable().toMillis())));
         }
     }
 

@@ -178,6 +178,18 @@ public final class WitnessLease {
     }
 
     /**
+     * As things stand, how long until {@link #contend()} may take the lease: the rest of the
+     * watch on an unchanged holder, zero if nothing is watched yet. A renewal seen meanwhile
+     * starts the watch again, so this is a lower bound the contender can sleep for.
+     */
+    public Duration untilTakeable() {
+        if (watched == null) {
+            return Duration.ZERO;
+        }
+        return Duration.ofNanos(Math.max(0, watchedSince + durationNanos - clock.getAsLong()));
+    }
+
+    /**
      * Gives the lease up on a clean shutdown or a manual switch-over, so the peer need not wait a
      * lease duration. The caller must already have stopped releasing output.
      */

@@ -87,6 +87,26 @@ class WitnessLeaseTest {
     }
 
     @Test
+    void aContenderKnowsHowLongItsWatchHasLeftAndARenewalStartsItAgain() {
+        WitnessLease a = lease("hostA");
+        WitnessLease b = lease("hostB");
+        a.claimIfFree();
+        assertThat(b.untilTakeable()).as("nothing watched yet").isZero();
+        b.observe();
+        advance(Duration.ofMillis(1500));
+        assertThat(b.untilTakeable()).isEqualTo(Duration.ofMillis(2500));
+        a.renew();
+        assertThat(b.contend()).isEqualTo(WitnessLease.Contention.HELD);
+        assertThat(b.untilTakeable()).as("the renewal restarted the watch").isEqualTo(D);
+        advance(D.minusMillis(1));
+        assertThat(b.untilTakeable()).isEqualTo(Duration.ofMillis(1));
+        assertThat(b.contend()).isEqualTo(WitnessLease.Contention.WAITING);
+        advance(Duration.ofMillis(1));
+        assertThat(b.untilTakeable()).isZero();
+        assertThat(b.contend()).isEqualTo(WitnessLease.Contention.ACQUIRED);
+    }
+
+    @Test
     void renewalsKeepAContenderWaitingForever() {
         WitnessLease a = lease("hostA");
         WitnessLease b = lease("hostB");

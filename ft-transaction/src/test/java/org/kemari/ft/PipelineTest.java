@@ -95,9 +95,10 @@ class PipelineTest {
         LinkPair links = LinkPair.open(TransportConfig.insecure());
         FakeSecondary secondary = fakeSecondary(links);
         EpochSender tx = new EpochSender(hv, dom, links.primary(), SenderConfig.defaults()
-                .withTimeouts(Duration.ofMillis(50), Duration.ofMillis(300)));
+                .withTimeouts(Duration.ofMillis(50), Duration.ofMillis(100)).withInitialSilence(Duration.ofMillis(300)));
         cleanup.add(tx);
-        assertThatThrownBy(tx::start).hasMessageContaining("no data from secondary").hasMessageContaining("for 300 ms");
+        assertThatThrownBy(tx::start).as("before the first ACK the longer initial silence applies")
+                .hasMessageContaining("no data from secondary").hasMessageContaining("for 300 ms");
         assertThat(tx.awaitDurable(new EpochId(1))).isCompletedExceptionally();
         assertThat(hv.domain(dom).paused()).as("the guest is left running").isFalse();
     }
@@ -118,7 +119,7 @@ class PipelineTest {
         cleanup.add(secondaryHost);
         Hypervisor secondaryHv = secondaryHost.open();
         EpochReceiver rx = new EpochReceiver(secondaryHv, links.secondary(), ReceiverConfig.defaults("replica")
-                .withTimeouts(Duration.ofMillis(50), Duration.ofMillis(300)));
+                .withTimeouts(Duration.ofMillis(50), Duration.ofMillis(100)).withInitialSilence(Duration.ofMillis(300)));
         cleanup.add(rx);
         cleanup.add(links);
         rx.start();
@@ -128,7 +129,8 @@ class PipelineTest {
         StreamHeader.decode(RecordReader.readHeader(links.primary().in()), Role.SECONDARY);
         ReceiverOutcome o = rx.outcome().get(10, TimeUnit.SECONDS);
         assertThat(o.kind()).isEqualTo(ReceiverOutcome.Kind.PRIMARY_LOST);
-        assertThat(o.reason()).contains("no data from primary").contains("for 300 ms");
+        assertThat(o.reason()).as("nothing committed: the longer initial silence applies")
+                .contains("no data from primary").contains("for 300 ms");
         assertThat(o.replicaValid()).isFalse();
         assertThat(secondaryHv.domain(o.replicaDomid()).paused()).isTrue();
     }

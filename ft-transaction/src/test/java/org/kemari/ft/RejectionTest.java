@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,7 +61,9 @@ class RejectionTest {
         DomainInfo info = primary.domain(dom);
         guest = GuestState.of(primary, dom);
         links = LinkPair.open(TransportConfig.insecure());
-        rx = new EpochReceiver(secondary, links.secondary(), ReceiverConfig.defaults("victim-replica"));
+        // a heartbeat timeout far below the initial silence, so a test can tell which one applied
+        rx = new EpochReceiver(secondary, links.secondary(), ReceiverConfig.defaults("victim-replica")
+                .withTimeouts(Duration.ofMillis(100), Duration.ofMillis(1500)).withInitialSilence(Duration.ofMinutes(1)));
         rx.start();
         send(new StreamHeader(Role.PRIMARY, Features.NONE, info.type(), info.vcpus(), info.maxPages(), info.maxGpfn(),
                 Wire.MAX_RECORD).encode().array());
@@ -256,6 +259,14 @@ class RejectionTest {
         assertThat(o.kind()).isEqualTo(Kind.STREAM_REJECTED);
         assertThat(o.reason()).contains("EPOCH_BEGIN record at offset " + epoch2
                 + ": epoch 1 does not follow the last committed epoch 1 (replayed)");
+    }
+
+    @Test
+    void aPrimarySilentOnceAnEpochIsCommittedIsLostAfterTheHeartbeatTimeoutNotTheInitialSilence() throws Exception {
+        ReceiverOutcome o = outcome();
+        assertThat(o.kind()).isEqualTo(Kind.PRIMARY_LOST);
+        assertThat(o.reason()).contains("no data from").contains("for 1500 ms");
+        assertThat(o.replicaValid()).isTrue();
     }
 
     @Test

@@ -77,8 +77,10 @@ public final class Bench {
             report.throughput.addAll(List.of(throughput.payload, throughput.wire));
         }, ThroughputBench.NAME, ">= 0.8x raw TCP");
         measure("dirty-bitmap harvest", () -> report.targets.addAll(HarvestBench.run(plan)), HarvestBench.NAME, HarvestBench.TARGET_TEXT);
-        measure("failover with the real daemons", () -> report.targets.add(FailoverBench.run(plan)),
+        measure("failover with the real daemons", () -> report.targets.addAll(FailoverBench.run(plan)),
                 FailoverBench.NAME, "<= heartbeat timeout + 50 ms");
+        measure("false suspicions of a live primary under load", () -> report.targets.addAll(SuspicionSoak.run(plan)),
+                SuspicionSoak.NAME, "");
         report.loadAfter = loadAverage();
         out.println("kemari bench" + (plan.quick() ? " --quick" : "") + ": " + Runtime.getRuntime().availableProcessors()
                 + " cpus, Java " + System.getProperty("java.version") + ", simulator backend, loopback TCP; load average "

@@ -25,18 +25,23 @@ public final class Demo {
     private static final Duration STEP_LIMIT = Duration.ofSeconds(60);
 
     private final PrintStream out;
+    private final DemoPair.Liveness liveness;
 
-    public Demo(PrintStream out) {
+    /** @param liveness how soon each side of the pair presumes the other gone */
+    public Demo(PrintStream out, DemoPair.Liveness liveness) {
         this.out = out;
+        this.liveness = liveness;
     }
 
     /** Runs the demo; true when the checker's verdict is PASS. */
     public boolean run() {
-        try (PairLab lab = PairLab.open("demo", DemoPair.Liveness.DEMO)) {
+        try (PairLab lab = PairLab.open("demo", liveness)) {
             DemoPair pair = lab.pair();
             CheckerServer checker = lab.checker();
             out.println("kemari demo: work dir " + lab.dir());
             out.println("kemari demo: checker listening on " + checker.address() + " (outside the pair)");
+            out.println("kemari demo: heartbeat every " + liveness.heartbeatInterval().toMillis() + " ms, primary presumed dead after "
+                    + liveness.heartbeatTimeout().toMillis() + " ms of silence, witness lease " + liveness.leaseDuration().toMillis() + " ms");
 
             start(lab, "secondary", "receive");
             lab.await("secondary", st -> st.phase() == PairPhase.RECEIVING, "secondary listening", STEP_LIMIT);

@@ -22,8 +22,10 @@ public record DemoPair(Path dir, Liveness liveness) {
 
     /** How soon each side presumes the other gone: the heartbeat and witness lease of the pair's config. */
     public record Liveness(Duration heartbeatInterval, Duration heartbeatTimeout, Duration leaseDuration) {
+        /** The shortest heartbeat interval a pair config accepts. */
+        private static final Duration MIN_INTERVAL = Duration.ofMillis(10);
         /** The demo's: a failover within about a third of a second, which it shows and FailoverBench times. */
-        public static final Liveness DEMO = new Liveness(Duration.ofMillis(50), Duration.ofMillis(300), Duration.ofMillis(300));
+        public static final Liveness DEMO = forTimeout(Duration.ofMillis(300));
         /**
          * The fault-injection runs': they judge what a fault does, not how fast the pair notices,
          * and run as tests on two cores shared at a load average of 15 or more. There the demo's
@@ -34,6 +36,24 @@ public record DemoPair(Path dir, Liveness liveness) {
          * renewal periods; in none of those runs did a renewal come that late.
          */
         public static final Liveness TOLERANT = new Liveness(Duration.ofMillis(100), Duration.ofSeconds(8), Duration.ofSeconds(2));
+
+        /**
+         * A pair that presumes its peer gone after {@code timeout} of silence: a heartbeat six
+         * times per timeout, so one late heartbeat is not yet a suspicion, and a witness lease as
+         * long as the timeout, so a SIGKILLed primary's lease has run out about when its death is
+         * detected.
+         *
+         * @throws IllegalArgumentException if the heartbeat would come more often than a pair config allows
+         */
+        public static Liveness forTimeout(Duration timeout) {
+            Duration interval = Duration.ofMillis(timeout.toMillis() / 6);
+            if (interval.compareTo(MIN_INTERVAL) < 0) {
+                throw new IllegalArgumentException("heartbeat timeout " + timeout.toMillis() + " ms is below "
+                        + MIN_INTERVAL.multipliedBy(6).toMillis() + " ms (six heartbeats of at least "
+                        + MIN_INTERVAL.toMillis() + " ms)");
+            }
+            return new Liveness(interval, timeout, timeout);
+        }
 
         /** From the primary's last heartbeat until the secondary could hold the lease: a wrong takeover is done by then. */
         public Duration takeover() {

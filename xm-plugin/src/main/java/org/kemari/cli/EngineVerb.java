@@ -23,9 +23,16 @@ final class EngineVerb implements Verb {
         this.options = options;
     }
 
+    /** The demo's option: how soon the pair presumes a silent peer dead. */
+    static final String HEARTBEAT_TIMEOUT = "heartbeat-timeout";
+
     static EngineVerb demo() {
+        Options o = new Options()
+                .addOption(Option.builder().longOpt(HEARTBEAT_TIMEOUT).hasArg().argName("duration").desc("how long the"
+                        + " secondary waits for a word from the primary before presuming it dead (default 300ms;"
+                        + " heartbeats come six times as often, the witness lease lasts as long)").get());
         return new EngineVerb("demo", "run a protected guest on the embedded simulator, kill its host, watch it"
-                + " survive", Engine::demo);
+                + " survive", Engine::demo, o);
     }
 
     static EngineVerb bench() {

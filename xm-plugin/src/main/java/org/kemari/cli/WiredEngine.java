@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 import org.kemari.bench.Bench;
 import org.kemari.config.PairConfig;
 import org.kemari.demo.Demo;
+import org.kemari.torture.DemoPair;
 import org.kemari.ft.timing.EpochTimings;
 import org.kemari.pair.PairHost;
 import org.kemari.pair.PairPhase;
@@ -57,7 +58,16 @@ final class WiredEngine implements Engine {
 
     @Override
     public ExitCode demo(Invocation in) {
-        return new Demo(in.out()).run() ? ExitCode.OK : ExitCode.FAILURE;
+        DemoPair.Liveness liveness = DemoPair.Liveness.DEMO;
+        if (in.has(EngineVerb.HEARTBEAT_TIMEOUT)) {
+            String text = in.value(EngineVerb.HEARTBEAT_TIMEOUT);
+            try {
+                liveness = DemoPair.Liveness.forTimeout(PairOptions.millis(text));
+            } catch (IllegalArgumentException e) {
+                throw new CliException(ExitCode.USAGE, "--" + EngineVerb.HEARTBEAT_TIMEOUT + " '" + text + "': " + e.getMessage());
+            }
+        }
+        return new Demo(in.out(), liveness).run() ? ExitCode.OK : ExitCode.FAILURE;
     }
 
     @Override

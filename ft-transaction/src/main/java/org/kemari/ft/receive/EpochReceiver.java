@@ -2,6 +2,7 @@ package org.kemari.ft.receive;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -202,7 +203,7 @@ public final class EpochReceiver implements AutoCloseable {
         if (closing) {
             finish(Kind.CLOSED, "receiver closed" + torn(assembler));
         } else if (silent) {
-            finish(Kind.PRIMARY_LOST, "no data from " + link.peer() + " for " + config.primaryTimeout().toMillis()
+            finish(Kind.PRIMARY_LOST, "no data from " + link.peer() + " for " + silenceAllowed().toMillis()
                     + " ms" + torn(assembler));
         } else {
             finish(Kind.PRIMARY_LOST, otherwise + torn(assembler));
@@ -260,11 +261,15 @@ public final class EpochReceiver implements AutoCloseable {
         }
     }
 
+    private Duration silenceAllowed() {
+        return ActivityChannel.allowedSilence(config.primaryTimeout(), config.initialSilence(), lastCommitted > 0);
+    }
+
     private void tick() {
         long now = System.nanoTime();
         // silence counts only while we wait for the primary: a slow replica update here (a cold
         // JVM applying the first full epoch on a loaded host) is not the primary going quiet
-        if (!busy && now - in.lastReadNanos() > config.primaryTimeout().toNanos()) {
+        if (!busy && now - in.lastReadNanos() > silenceAllowed().toNanos()) {
             silent = true;
             closeLink();
             return;

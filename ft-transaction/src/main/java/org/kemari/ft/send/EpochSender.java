@@ -568,8 +568,9 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
 
     private void tick() {
         long now = System.nanoTime();
-        if (now - in.lastReadNanos() > config.peerTimeout().toNanos()) {
-            fail("no data from secondary " + link.peer() + " for " + config.peerTimeout().toMillis() + " ms", null);
+        Duration allowed = ActivityChannel.allowedSilence(config.peerTimeout(), config.initialSilence(), durability.durable() > 0);
+        if (now - in.lastReadNanos() > allowed.toNanos()) {
+            fail("no data from secondary " + link.peer() + " for " + allowed.toMillis() + " ms", null);
             return;
         }
         if (now - outbox.lastWriteNanos() >= config.heartbeatInterval().toNanos()) {

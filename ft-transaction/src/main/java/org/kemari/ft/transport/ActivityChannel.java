@@ -3,12 +3,30 @@ package org.kemari.ft.transport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
+import java.time.Duration;
 
 /**
  * A read side that notes every byte that arrives, so a peer sending one large record over a
  * slow link is not mistaken for a silent one.
  */
 public final class ActivityChannel extends FilterReadChannel {
+    /**
+     * The least silence tolerated before the first epoch is acknowledged (docs/ft-transaction.md
+     * §6.1): until then the secondary holds no replica to fail over to, so declaring the peer
+     * lost gains nothing and restarts the whole initial synchronisation, which on a loaded host
+     * (two JVMs starting, the full guest in flight) can fall silent for longer than a short
+     * heartbeat timeout again and again.
+     */
+    public static final Duration INITIAL_SYNC_SILENCE = Duration.ofSeconds(10);
+
+    /**
+     * The silence after which the peer is declared lost: {@code timeout} once an epoch is
+     * committed, the longer of it and {@code initial} before.
+     */
+    public static Duration allowedSilence(Duration timeout, Duration initial, boolean committed) {
+        return committed || timeout.compareTo(initial) >= 0 ? timeout : initial;
+    }
+
     private volatile long lastRead = System.nanoTime();
     private volatile boolean ended;
     /** Written by the one reading thread only, so the increment needs no lock. */

@@ -1,0 +1,147 @@
+package org.kemari.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.kemari.pair.PairPhase;
+import org.kemari.torture.DemoPair;
+import org.kemari.torture.PairLab;
+
+/**
+ * What a short heartbeat timeout costs while nobody dies: the demo's pair (real daemons in child
+ * JVMs) is protected, then the machine is loaded for a window and the bench counts the streams
+ * the secondary dropped because the primary was silent for a timeout (false suspicions: the
+ * primary was alive throughout) and how long the primary was not protected. A dropped stream
+ * costs a resynchronisation of the whole guest, with output released unprotected meanwhile only
+ * as the pair's degraded policy allows; the witness lease keeps the suspicion from becoming a
+ * second running copy.
+ */
+final class SuspicionSoak {
+    static final String NAME = "false suspicions under load";
+    private static final Duration STEP_LIMIT = Duration.ofSeconds(60);
+    private static final Duration SAMPLE = Duration.ofMillis(20);
+    /** How long the initial synchronisation may take under this load before the row says it never finished. */
+    private static final Duration SYNC_LIMIT = Duration.ofSeconds(30);
+    private static final String DROPPED = "stream ended: PRIMARY_LOST";
+
+    private SuspicionSoak() {
+    }
+
+    /** One row per heartbeat timeout of {@link FailoverBench#TIMEOUTS}. */
+    static List<Metric> run(Plan plan) throws Exception {
+        List<Metric> rows = new ArrayList<>();
+        for (Duration timeout : FailoverBench.TIMEOUTS) {
+            String name = NAME + ", heartbeat timeout " + timeout.toMillis() + " ms";
+            rows.add(plan.suspicionWindow().isZero()
+                    ? Metric.notMeasured(name, "", "not run with --quick (starts two daemons and loads the machine); see the full run")
+                    : soak(name, DemoPair.Liveness.forTimeout(timeout), plan.suspicionWindow()));
+        }
+        return rows;
+    }
+
+    private static Metric soak(String name, DemoPair.Liveness liveness, Duration window) throws Exception {
+        int spinners = 2 * Runtime.getRuntime().availableProcessors();
+        try (PairLab lab = PairLab.open("suspicion", liveness); Load ignored = new Load(spinners)) {
+            // loaded from the start: the initial synchronisation is where a stream goes silent longest
+            lab.start("secondary", "receive");
+            lab.await("secondary", st -> st.phase() == PairPhase.RECEIVING, "secondary listening", STEP_LIMIT);
+            lab.start("primary", "protect");
+            long syncStart = System.nanoTime();
+            if (!protectedWithin(lab, SYNC_LIMIT)) {
+                long drops = dropped(lab.pair().log("secondary"));
+                lab.discardOnClose();
+                return Metric.info(name, drops, "dropped streams", String.format(Locale.ROOT,
+                        "NEVER PROTECTED: the secondary dropped %d initial synchronisations for silence in %d s; "
+                                + setting(liveness, spinners), drops, SYNC_LIMIT.toSeconds()));
+            }
+            double syncSeconds = (System.nanoTime() - syncStart) / 1e9;
+            long duringSync = dropped(lab.pair().log("secondary"));
+            long unprotected = 0;
+            long end = System.nanoTime() + window.toNanos();
+            while (System.nanoTime() - end < 0) {
+                Thread.sleep(SAMPLE.toMillis());
+                if (!lab.phase("primary").equals(PairPhase.PROTECTED.word())) {
+                    unprotected += SAMPLE.toMillis();
+                }
+            }
+            long protectedRun = dropped(lab.pair().log("secondary")) - duringSync;
+            if (!lab.process("primary").isAlive() || !lab.process("secondary").isAlive()) {
+                throw new IllegalStateException(name + ": a daemon exited during the soak; logs in " + lab.dir());
+            }
+            lab.discardOnClose();
+            return Metric.info(name, duringSync + protectedRun, "dropped streams", String.format(Locale.ROOT,
+                    "%d during the initial synchronisation (protected after %.1f s), %d in the %d s protected run that"
+                            + " followed, during which the primary was not protected for %d ms (sampled every %d ms); "
+                            + setting(liveness, spinners), duringSync, syncSeconds, protectedRun, window.toSeconds(),
+                    unprotected, SAMPLE.toMillis()));
+        }
+    }
+
+    private static String setting(DemoPair.Liveness liveness, int spinners) {
+        return String.format(Locale.ROOT, "kemari demo's pair, heartbeat every %d ms, lease %d ms, %d busy-looping threads"
+                        + " beside it from the start (1-minute load average %.1f at the end); each dropped stream makes the"
+                        + " primary resynchronise the whole guest", liveness.heartbeatInterval().toMillis(),
+                liveness.leaseDuration().toMillis(), spinners, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
+    private static boolean protectedWithin(PairLab lab, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            if (lab.phase("primary").equals(PairPhase.PROTECTED.word())) {
+                return true;
+            }
+            if (!lab.process("primary").isAlive() || !lab.process("secondary").isAlive()) {
+                throw new IllegalStateException("a daemon exited before the guest was protected; logs in " + lab.dir());
+            }
+            Thread.sleep(SAMPLE.toMillis());
+        }
+        return false;
+    }
+
+    /** Streams the secondary ended because the primary went silent, as its log tells. */
+    private static long dropped(Path log) throws IOException {
+        try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> l.contains(DROPPED)).count();
+        }
+    }
+
+    /** Threads that keep every cpu busy until closed. */
+    private static final class Load implements AutoCloseable {
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final List<Thread> threads = new ArrayList<>();
+
+        Load(int count) {
+            for (int i = 0; i < count; i++) {
+                Thread t = new Thread(this::spin, "kemari-bench-load-" + i);
+                t.setDaemon(true);
+                t.start();
+                threads.add(t);
+            }
+        }
+
+        private void spin() {
+            long x = 1;
+            while (!stop.get()) {
+                x ^= x << 13;
+                x ^= x >>> 7;
+                x ^= x << 17;
+            }
+            if (x == 0) {
+                // never: keeps the loop from being optimised away
+                throw new AssertionError();
+            }
+        }
+
+        @Override
+        public void close() {
+            stop.set(true);
+        }
+    }
+}
