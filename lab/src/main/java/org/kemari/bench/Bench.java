@@ -74,6 +74,7 @@ public final class Bench {
         measure("replication vs raw TCP throughput", () -> {
             throughput.run(plan);
             report.targets.addAll(throughput.metrics);
+            report.stages.addAll(throughput.stages);
             report.throughput.addAll(List.of(throughput.payload, throughput.wire));
         }, ThroughputBench.NAME, ">= 0.8x raw TCP");
         measure("dirty-bitmap harvest", () -> report.targets.addAll(HarvestBench.run(plan)), HarvestBench.NAME, HarvestBench.TARGET_TEXT);

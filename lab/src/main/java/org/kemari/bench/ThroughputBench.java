@@ -1,6 +1,7 @@
 package org.kemari.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -32,13 +33,18 @@ final class ThroughputBench {
     private static final long[] PACES = {1_000, 10_000, 100_000, 0};
 
     final List<Metric> metrics = new ArrayList<>();
+    final List<StageRun> stages = new ArrayList<>();
     final Series payload = new Series("replicated payload", "guest dirty rate (pages/s)", "MiB/s");
     final Series wire = new Series("wire bytes", "guest dirty rate (pages/s)", "MiB/s");
 
     void run(Plan plan) throws Exception {
         rawTcp(plan.rawTcpBytes() / 8);
+        String driver = Thread.currentThread().getName();
+        CpuProfile tcpCpu = new CpuProfile(t -> t.equals(driver) ? "writer" : "other");
         double raw = rawTcp(plan.rawTcpBytes());
+        CpuProfile.Window tcp = tcpCpu.end();
         BackToBack.Window fastest = null;
+        CpuProfile.Window replication = null;
         try (SimHost host = new SimHost()) {
             Hypervisor hv = host.open();
             int domid = host.createGuest(GuestSpec.memtouch("throughput").withMemoryMiB(256)
@@ -47,23 +53,69 @@ final class ThroughputBench {
                 for (long pace : PACES) {
                     setPace(host, domid, pace);
                     BackToBack.run(pair, plan.window().dividedBy(4));
+                    CpuProfile cpu = new CpuProfile(t -> role(t, driver));
                     BackToBack.Window w = BackToBack.run(pair, plan.window());
+                    replication = cpu.end();
                     payload.add(w.pagesPerSecond(), w.payloadBytesPerSecond() / (1 << 20));
                     wire.add(w.pagesPerSecond(), w.bytes() / w.seconds() / (1 << 20));
                     fastest = w;
                 }
+                stages.add(new StageRun("replication, guest unthrottled", pair.stages()));
             }
         }
         metrics.add(Metric.relative(NAME, fastest.payloadBytesPerSecond() / (1 << 20), "MiB/s", raw / (1 << 20),
                 "MiB/s raw TCP", TARGET, String.format(Locale.ROOT, "guest unthrottled: %.0f pages/epoch, %.0f epochs/s;"
                         + " baseline: one loopback TCP stream of %d MiB", fastest.pagesPerEpoch(), fastest.epochsPerSecond(),
                         plan.rawTcpBytes() >> 20)));
+        metrics.add(cpuPerMiB(fastest, replication, raw, tcp));
+    }
+
+    /**
+     * The profile behind the throughput row: cpu spent per MiB replicated by everything but the
+     * guest, against the cpu the raw TCP stream spent per MiB, and where each window's cpu went.
+     */
+    private static Metric cpuPerMiB(BackToBack.Window w, CpuProfile.Window replication, double rawBytesPerSecond,
+                                    CpuProfile.Window tcp) {
+        double replicatedMiB = w.payloadBytesPerSecond() * w.seconds() / (1 << 20);
+        long guest = replication.nanos(GUEST);
+        double kemariMsPerMiB = (replication.processNanos() - guest) / 1e6 / replicatedMiB;
+        double tcpMiB = rawBytesPerSecond * (tcp.wallNanos() / 1e9) / (1 << 20);
+        double tcpMsPerMiB = tcp.processNanos() / 1e6 / tcpMiB;
+        double wall = tcp.wallNanos();
+        String tcpShares = String.format(Locale.ROOT, "writer %.2f, reader %.2f, the rest of the JVM %.2f",
+                tcp.nanos("writer") / wall, lastReaderCpuNanos / wall,
+                (tcp.processNanos() - tcp.nanos("writer") - lastReaderCpuNanos) / wall);
+        double cpus = Runtime.getRuntime().availableProcessors();
+        return Metric.compared("replication cpu per MiB, all but the guest (encodings off)", kemariMsPerMiB, "ms cpu/MiB",
+                tcpMsPerMiB, "ms cpu/MiB raw TCP", String.format(Locale.ROOT, "unthrottled window, cpus busy: %s; the"
+                        + " guest's vcpu leaves %.2f of %.0f cpus, which at this cost carry at most %.0f MiB/s; raw TCP"
+                        + " window: %s", replication.shares(), cpus - (double) guest / replication.wallNanos(), cpus,
+                (cpus - (double) guest / replication.wallNanos()) * 1e3 / kemariMsPerMiB, tcpShares));
+    }
+
+    private static final String GUEST = "guest vcpu";
+
+    /** What a thread of the replicating pair does, by its name. */
+    private static String role(String thread, String driver) {
+        if (thread.contains("-vcpu")) {
+            return GUEST;
+        }
+        return switch (thread) {
+            case "kemari-sender-capture" -> "capture (pause, harvest, copy out)";
+            case "kemari-sender-transmit" -> "transmit (encode, socket write)";
+            case "kemari-sender-acks" -> "ACK reader";
+            default -> thread.startsWith("kemari-receiver ") ? "receiver (socket read, apply)"
+                    : thread.equals(driver) ? "bench driver" : "other";
+        };
     }
 
     /** Steps per second per vcpu, as the guest reads it from its info page every step (0 = unthrottled). */
     private static void setPace(SimHost host, int domid, long pace) {
         host.guest(domid).memory().putLong(GuestInfoPage.PFN, GuestInfoPage.STEPS_PER_SECOND_OFFSET, pace);
     }
+
+    /** The cpu time of the last raw TCP baseline's reading thread. */
+    private static volatile long lastReaderCpuNanos;
 
     /** Bytes per second over one loopback connection, writer to a discarding reader. */
     static double rawTcp(long total) throws Exception {
@@ -85,6 +137,8 @@ final class ThroughputBench {
                         }
                         got += n;
                     }
+                    // the reader's thread ends with it, so it reports its own cpu
+                    lastReaderCpuNanos = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                     return got / ((System.nanoTime() - t0) / 1e9);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
