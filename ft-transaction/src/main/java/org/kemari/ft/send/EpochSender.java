@@ -17,6 +17,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import org.kemari.ft.EpochContributor;
 import org.kemari.ft.EpochId;
 import org.kemari.ft.SyncBarrier;
@@ -58,10 +60,13 @@ import org.kemari.xen.Hypervisor;
  * signalled strictly in epoch order.
  *
  * <p>Threads: the caller of start() for pre-copy, then one capture, one transmit and one ACK
- * reader thread, and a timer for heartbeats and the secondary's silence.
+ * reader thread, and a timer for heartbeats and the secondary's silence. The capture thread
+ * sends a small epoch itself when the transmit thread has nothing to send.
  */
 public final class EpochSender implements SyncBarrier, AutoCloseable {
     private static final String MID_TRANSMIT = "sender.mid-transmit";
+    /** The largest epoch the capture thread sends itself ({@link #transmitInline}). */
+    private static final int INLINE_PAGES = 256;
     private final Hypervisor hv;
     private final int domid;
     private final Link link;
@@ -75,6 +80,10 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
     private final ScheduledExecutorService timer;
     private final StageTimes times;
     private final AckClock acks;
+    /** Held while an epoch is encoded and written, by whichever thread sends it. */
+    private final ReentrantLock transmitting = new ReentrantLock();
+    /** Epochs handed to the transmit thread and not yet sent. */
+    private final AtomicInteger queued = new AtomicInteger();
     private final Object trigger = new Object();
     private List<CompletableFuture<EpochId>> pendingSyncs = new ArrayList<>();
     private boolean syncRequested;
@@ -437,7 +446,10 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
                 extra = null;
                 lastPause = e.pausedNanos;
                 maxPause = Math.max(maxPause, e.pausedNanos);
-                toSend.put(e);
+                if (!transmitInline(e)) {
+                    queued.incrementAndGet();
+                    toSend.put(e);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -481,6 +493,28 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         }
     }
 
+    /**
+     * Sends a small epoch on the capture thread itself when nothing is queued or being sent:
+     * one thread hand-off less between an output's capture and its epoch on the wire, which an
+     * epoch a held output waits for pays in full. Large epochs still go through the transmit
+     * thread, so that capturing the next overlaps sending this one. False if it was not sent here.
+     */
+    private boolean transmitInline(CapturedEpoch e) throws InterruptedException {
+        if (e.pages.count() > INLINE_PAGES || queued.get() != 0 || !transmitting.tryLock()) {
+            return false;
+        }
+        try {
+            // re-checked under the lock: the transmit thread may have taken an epoch but not yet the lock
+            if (queued.get() != 0) {
+                return false;
+            }
+            transmit(e);
+            return true;
+        } finally {
+            transmitting.unlock();
+        }
+    }
+
     private void transmitLoop() {
         try {
             while (true) {
@@ -488,29 +522,46 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
                 if (e == CapturedEpoch.END) {
                     return;
                 }
-                long start = times.now();
-                List<ByteBuffer> records = encoder.epoch(e);
-                long encoded = times.lap(Stage.ENCODE, start);
-                lastWritten = e.epoch;
-                if (Crashpoint.armed(MID_TRANSMIT) && records.size() > 1) {
-                    // split only under test, so the crash falls between two records of one epoch
-                    outbox.send(records.subList(0, records.size() / 2));
-                    Crashpoint.reach(MID_TRANSMIT);
-                    outbox.send(records.subList(records.size() / 2, records.size()));
-                } else {
-                    outbox.send(records);
+                transmitting.lock();
+                try {
+                    if (!transmit(e)) {
+                        return;
+                    }
+                } finally {
+                    queued.decrementAndGet();
+                    transmitting.unlock();
                 }
-                times.lap(Stage.SEND, encoded);
-                acks.sent(e.epoch);
-                encoder.recycle();
-                epochsSent++;
-                pagesSent += e.pages.count();
-                pool.put(e);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException | OutOfMemoryError e) {
-            fail("sending epoch " + lastWritten + " to " + link.peer() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Encodes and writes one epoch; holds {@link #transmitting}. False if that failed, which fails the sender. */
+    private boolean transmit(CapturedEpoch e) throws InterruptedException {
+        try {
+            long start = times.now();
+            List<ByteBuffer> records = encoder.epoch(e);
+            long encoded = times.lap(Stage.ENCODE, start);
+            lastWritten = e.epoch;
+            if (Crashpoint.armed(MID_TRANSMIT) && records.size() > 1) {
+                // split only under test, so the crash falls between two records of one epoch
+                outbox.send(records.subList(0, records.size() / 2));
+                Crashpoint.reach(MID_TRANSMIT);
+                outbox.send(records.subList(records.size() / 2, records.size()));
+            } else {
+                outbox.send(records);
+            }
+            times.lap(Stage.SEND, encoded);
+            acks.sent(e.epoch);
+            encoder.recycle();
+            epochsSent++;
+            pagesSent += e.pages.count();
+            pool.put(e);
+            return true;
+        } catch (IOException | RuntimeException | OutOfMemoryError ex) {
+            fail("sending epoch " + lastWritten + " to " + link.peer() + " failed: " + ex.getMessage(), ex);
+            return false;
         }
     }
 
