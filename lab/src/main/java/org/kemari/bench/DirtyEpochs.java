@@ -2,6 +2,8 @@ package org.kemari.bench;
 
 import org.kemari.ft.send.SenderStats;
 import org.kemari.ft.wire.Features;
+import org.kemari.xen.DirtyBitmap;
+import org.kemari.xen.GrantTables;
 import org.kemari.xen.Hypervisor;
 import org.kemari.xen.sim.GuestSpec;
 import org.kemari.xen.sim.SimHost;
@@ -74,7 +76,41 @@ final class DirtyEpochs implements AutoCloseable {
             }
         }
         return new Result(workingSet, guestMiB, pause, sync, (double) pages / reps, (double) bytes / reps, pauseUnpause(reps),
-                pair.stages());
+                hypervisorCalls(reps, (int) Math.round((double) pages / reps)), pair.stages());
+    }
+
+    /**
+     * The hypervisor calls an epoch of this guest makes, alone and in its order, on the same
+     * guest: pause, log-dirty clean, one map and unmap of as many frames as an epoch carried,
+     * HVM context read and write back (the PM timer's reload), shared-info place, each vcpu's
+     * context, the grant-table snapshot, unpause. What an epoch takes beyond these and the copy
+     * is kemari's own.
+     */
+    private Samples hypervisorCalls(int reps, int frames) {
+        DirtyBitmap dirty = new DirtyBitmap(hv.domain(domid).maxGpfn() + 1);
+        long[] pfns = new long[frames];
+        for (int i = 0; i < frames; i++) {
+            pfns[i] = i;
+        }
+        int vcpus = hv.domain(domid).vcpus();
+        Samples alone = new Samples();
+        try (GrantTables grants = hv.openGrantTables()) {
+            for (int r = 0; r < reps; r++) {
+                long t0 = System.nanoTime();
+                hv.pause(domid);
+                hv.cleanLogDirty(domid, dirty);
+                hv.map(domid, pfns, frames, false).close();
+                hv.setHvmContext(domid, hv.hvmContext(domid));
+                hv.sharedInfoFrame(domid);
+                for (int v = 0; v < vcpus; v++) {
+                    hv.vcpuContext(domid, v);
+                }
+                grants.snapshot(domid);
+                hv.unpause(domid);
+                alone.add(System.nanoTime() - t0);
+            }
+        }
+        return alone;
     }
 
     /** The backend's own pause and unpause of the same running guest, nothing in between: the fixed cost of any stop. */
@@ -100,9 +136,10 @@ final class DirtyEpochs implements AutoCloseable {
      * @param pagesPerEpoch mean pages each epoch carried (working-set pages written plus the info page)
      * @param wireBytes     mean stream bytes per epoch (all encodings offered)
      * @param pauseUnpause  the backend's pause then unpause of the same guest alone, as many times
+     * @param hypervisor    every hypervisor call of an epoch alone, in its order, as many times
      * @param stages        where the epochs' time went, stage by stage (warm-up included)
      */
     record Result(int workingSet, long guestMiB, Samples pause, Samples sync, double pagesPerEpoch, double wireBytes,
-                  Samples pauseUnpause, java.util.List<org.kemari.ft.timing.StageSummary> stages) {
+                  Samples pauseUnpause, Samples hypervisor, java.util.List<org.kemari.ft.timing.StageSummary> stages) {
     }
 }
