@@ -14,6 +14,7 @@ final class PauseBench {
     private static final long SIZE_SCALE_DIRTY = 256;
     /** Kemari's own share of a stop, beyond what the hypervisor's pause/unpause and the copy take. */
     private static final Metric.Bound OWN_SHARE = Metric.Bound.atMost(20, " µs");
+    private static final long WARMUP_PAGES = 65536;
 
     final List<Metric> metrics = new ArrayList<>();
     final List<Metric> scaling = new ArrayList<>();
@@ -77,9 +78,16 @@ final class PauseBench {
         }
     }
 
+    /**
+     * A pair that protects a guest for hours runs the capture path compiled; so that small
+     * epochs are measured that way too, and not while the JIT is still at work, the full run
+     * warms each size up with at least {@link #WARMUP_PAGES} pages' worth of epochs (4096 epochs
+     * at D=16, the plan's minimum from D=4096 on).
+     */
     private static DirtyEpochs.Result measure(long mib, long dirty, Plan plan) throws Exception {
+        int warmup = plan.quick() ? plan.warmupEpochs() : (int) Math.max(plan.warmupEpochs(), WARMUP_PAGES / dirty);
         try (DirtyEpochs e = new DirtyEpochs(mib, (int) dirty)) {
-            return e.measure(plan.warmupEpochs(), plan.epochsFor(dirty));
+            return e.measure(warmup, plan.epochsFor(dirty));
         }
     }
 

@@ -56,10 +56,9 @@ final class SuspicionSoak {
             long syncStart = System.nanoTime();
             if (!protectedWithin(lab, SYNC_LIMIT)) {
                 long drops = dropped(lab.pair().log("secondary"));
-                lab.discardOnClose();
                 return Metric.info(name, drops, "dropped streams", String.format(Locale.ROOT,
                         "NEVER PROTECTED: the secondary dropped %d initial synchronisations for silence in %d s; "
-                                + setting(liveness, spinners), drops, SYNC_LIMIT.toSeconds()));
+                                + setting(liveness, spinners) + "; logs in %s", drops, SYNC_LIMIT.toSeconds(), lab.dir()));
             }
             double syncSeconds = (System.nanoTime() - syncStart) / 1e9;
             long duringSync = dropped(lab.pair().log("secondary"));
@@ -75,11 +74,17 @@ final class SuspicionSoak {
             if (!lab.process("primary").isAlive() || !lab.process("secondary").isAlive()) {
                 throw new IllegalStateException(name + ": a daemon exited during the soak; logs in " + lab.dir());
             }
-            lab.discardOnClose();
+            // the logs of a soak with drops are kept, to see what each side said at the time
+            String logs = "";
+            if (duringSync + protectedRun == 0) {
+                lab.discardOnClose();
+            } else {
+                logs = "; logs in " + lab.dir();
+            }
             return Metric.info(name, duringSync + protectedRun, "dropped streams", String.format(Locale.ROOT,
-                    "%d during the initial synchronisation (protected after %.1f s), %d in the %d s protected run that"
-                            + " followed, during which the primary was not protected for %d ms (sampled every %d ms); "
-                            + setting(liveness, spinners), duringSync, syncSeconds, protectedRun, window.toSeconds(),
+                    "%d before the primary first reported itself protected (after %.1f s), %d in the %d s protected run"
+                            + " that followed, during which the primary was not protected for %d ms (sampled every %d ms); "
+                            + setting(liveness, spinners) + logs, duringSync, syncSeconds, protectedRun, window.toSeconds(),
                     unprotected, SAMPLE.toMillis()));
         }
     }
