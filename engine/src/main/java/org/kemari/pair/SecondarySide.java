@@ -279,9 +279,11 @@ final class SecondarySide {
                 return false;
             }
             // until the watch on the silent holder ends, not a fixed step past it; still at least
-            // every eighth of a lease, to see a returning primary or a stop
+            // every eighth of a lease, to see a returning primary or a stop, and a whole eighth
+            // when the watch is over but the lease was not taken (held again, or unreadable)
             Duration eighth = witness.duration().dividedBy(8);
-            Thread.sleep(Math.max(1, Math.min(eighth.toMillis(), witness.untilTakeable().toMillis())));
+            Duration left = witness.untilTakeable();
+            Thread.sleep(left.isZero() ? eighth.toMillis() : Math.max(1, Math.min(eighth.toMillis(), left.toMillis())));
         }
     }
 

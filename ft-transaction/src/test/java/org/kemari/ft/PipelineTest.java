@@ -104,6 +104,28 @@ class PipelineTest {
     }
 
     @Test
+    void aSecondarySilentAfterTheFirstAckIsLostAfterThePeerTimeoutNotTheInitialSilence() throws Exception {
+        LinkPair links = LinkPair.open(TransportConfig.insecure());
+        FakeSecondary secondary = fakeSecondary(links);
+        EpochSender tx = new EpochSender(hv, dom, links.primary(), SenderConfig.defaults()
+                .withTimeouts(Duration.ofMillis(50), Duration.ofMillis(200)).withInitialSilence(Duration.ofMinutes(1)));
+        cleanup.add(tx);
+        CompletableFuture<EpochId> started = CompletableFuture.supplyAsync(() -> {
+            try {
+                return tx.start();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertThat(secondary.commits.poll(10, TimeUnit.SECONDS)).isEqualTo(1);
+        secondary.ack(1);
+        assertThat(started.get(10, TimeUnit.SECONDS)).isEqualTo(new EpochId(1));
+        CompletableFuture<EpochId> never = tx.requestSync();
+        assertThatThrownBy(() -> never.get(10, TimeUnit.SECONDS)).hasMessageContaining("no data from secondary")
+                .hasMessageContaining("for 200 ms");
+    }
+
+    @Test
     void aSilentPrimaryIsReportedLostWithNoValidReplica() throws Exception {
         silentPrimary(LinkPair.open(TransportConfig.insecure()));
     }

@@ -22,7 +22,7 @@ final class CpuProfile {
             return byGroup.getOrDefault(group, 0L);
         }
 
-        /** The JVM's own work: the process's cpu that no Java thread accounts for. */
+        /** The process's cpu that no live Java thread accounts for: the JVM's own work (GC, JIT), threads that ended. */
         long outsideThreads() {
             return Math.max(0, processNanos - byGroup.values().stream().mapToLong(Long::longValue).sum());
         }
@@ -33,7 +33,7 @@ final class CpuProfile {
             byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                     .filter(e -> e.getValue() * 100 >= wallNanos)
                     .forEach(e -> j.add(String.format(Locale.ROOT, "%s %.2f", e.getKey(), (double) e.getValue() / wallNanos)));
-            j.add(String.format(Locale.ROOT, "JVM outside threads (GC, JIT) %.2f", (double) outsideThreads() / wallNanos));
+            j.add(String.format(Locale.ROOT, "the JVM's own and ended threads (GC, JIT) %.2f", (double) outsideThreads() / wallNanos));
             return j.toString();
         }
     }

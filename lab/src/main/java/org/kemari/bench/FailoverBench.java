@@ -31,7 +31,7 @@ final class FailoverBench {
     private static final Pattern FIRST_OUTPUT = Pattern.compile("first guest output from the replica (\\d+) ms after the kill");
     /** The secondary's own account of its failover (engine FailoverSplit), from its log. */
     private static final Pattern SPLIT = Pattern.compile("failover split: (.*)$");
-    static final Duration RUN_LIMIT = Duration.ofMinutes(2);
+    private static final Duration RUN_LIMIT = Duration.ofMinutes(2);
     private static final Duration SLACK = Duration.ofMillis(50);
 
     private FailoverBench() {
@@ -128,8 +128,10 @@ final class FailoverBench {
                 throw new IllegalStateException("kemari demo did not finish within " + RUN_LIMIT.toSeconds() + "s");
             }
         } finally {
+            // collected first: once the demo is gone its daemons are no longer its descendants
+            List<ProcessHandle> daemons = p.descendants().toList();
             p.destroy();
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            daemons.forEach(ProcessHandle::destroyForcibly);
         }
         if (!passed || millis == null || work == null) {
             throw new IllegalStateException("kemari demo (exit " + p.exitValue() + ") did not pass or report a failover time:\n"

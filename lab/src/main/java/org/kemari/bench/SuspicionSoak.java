@@ -29,7 +29,10 @@ final class SuspicionSoak {
     private static final Duration SAMPLE = Duration.ofMillis(20);
     /** How long the initial synchronisation may take under this load before the row says it never finished. */
     private static final Duration SYNC_LIMIT = Duration.ofSeconds(30);
-    private static final String DROPPED = "stream ended: PRIMARY_LOST";
+    private static final String LOST = "stream ended: PRIMARY_LOST";
+    private static final String SILENCE = LOST + ": no data from";
+    /** The secondary's log line once it served the guest after a takeover. */
+    private static final String TAKEOVER = "failover split:";
 
     private SuspicionSoak() {
     }
@@ -54,39 +57,58 @@ final class SuspicionSoak {
             lab.await("secondary", st -> st.phase() == PairPhase.RECEIVING, "secondary listening", STEP_LIMIT);
             lab.start("primary", "protect");
             long syncStart = System.nanoTime();
+            Path log = lab.pair().log("secondary");
             if (!protectedWithin(lab, SYNC_LIMIT)) {
-                long drops = dropped(lab.pair().log("secondary"));
+                long drops = count(log, SILENCE);
                 return Metric.info(name, drops, "dropped streams", String.format(Locale.ROOT,
-                        "NEVER PROTECTED: the secondary dropped %d initial synchronisations for silence in %d s; "
-                                + setting(liveness, spinners) + "; logs in %s", drops, SYNC_LIMIT.toSeconds(), lab.dir()));
+                        "NEVER PROTECTED: the secondary dropped %d initial synchronisations for silence in %d s%s; "
+                                + setting(liveness, spinners) + "; logs in %s", drops, SYNC_LIMIT.toSeconds(),
+                        outcomes(log), lab.dir()));
             }
             double syncSeconds = (System.nanoTime() - syncStart) / 1e9;
-            long duringSync = dropped(lab.pair().log("secondary"));
+            long duringSync = count(log, SILENCE);
             long unprotected = 0;
             long end = System.nanoTime() + window.toNanos();
-            while (System.nanoTime() - end < 0) {
+            for (long sampled = System.nanoTime(); sampled - end < 0; ) {
                 Thread.sleep(SAMPLE.toMillis());
+                long now = System.nanoTime();
                 if (!lab.phase("primary").equals(PairPhase.PROTECTED.word())) {
-                    unprotected += SAMPLE.toMillis();
+                    // what passed since the last sample, which the load may stretch well past SAMPLE
+                    unprotected += now - sampled;
                 }
+                sampled = now;
             }
-            long protectedRun = dropped(lab.pair().log("secondary")) - duringSync;
+            long protectedRun = count(log, SILENCE) - duringSync;
             if (!lab.process("primary").isAlive() || !lab.process("secondary").isAlive()) {
                 throw new IllegalStateException(name + ": a daemon exited during the soak; logs in " + lab.dir());
             }
-            // the logs of a soak with drops are kept, to see what each side said at the time
+            // the logs of a soak with anything to explain are kept, to see what each side said at the time
+            String other = outcomes(log);
             String logs = "";
-            if (duringSync + protectedRun == 0) {
+            if (duringSync + protectedRun == 0 && other.isEmpty()) {
                 lab.discardOnClose();
             } else {
                 logs = "; logs in " + lab.dir();
             }
             return Metric.info(name, duringSync + protectedRun, "dropped streams", String.format(Locale.ROOT,
-                    "%d before the primary first reported itself protected (after %.1f s), %d in the %d s protected run"
-                            + " that followed, during which the primary was not protected for %d ms (sampled every %d ms); "
-                            + setting(liveness, spinners) + logs, duringSync, syncSeconds, protectedRun, window.toSeconds(),
-                    unprotected, SAMPLE.toMillis()));
+                    "streams the secondary dropped for silence: %d before the primary first reported itself protected"
+                            + " (after %.1f s), %d in the %d s protected run that followed, during which the primary was"
+                            + " not protected for %d ms (sampled every %d ms)%s; " + setting(liveness, spinners) + logs,
+                    duringSync, syncSeconds, protectedRun, window.toSeconds(), unprotected / 1_000_000, SAMPLE.toMillis(),
+                    other));
         }
+    }
+
+    /**
+     * What else the secondary's log tells: streams lost otherwise (the primary gave up on its
+     * side first) and, worst, a takeover of the live primary's guest, which the witness lease
+     * exists to prevent.
+     */
+    private static String outcomes(Path log) throws IOException {
+        long lost = count(log, LOST) - count(log, SILENCE);
+        long takeovers = count(log, TAKEOVER);
+        return (lost == 0 ? "" : "; " + lost + " stream(s) lost otherwise")
+                + (takeovers == 0 ? "" : "; the secondary TOOK OVER " + takeovers + " time(s) although the primary lived");
     }
 
     private static String setting(DemoPair.Liveness liveness, int spinners) {
@@ -110,10 +132,10 @@ final class SuspicionSoak {
         return false;
     }
 
-    /** Streams the secondary ended because the primary went silent, as its log tells. */
-    private static long dropped(Path log) throws IOException {
+    /** Lines of the secondary's log that contain {@code what}. */
+    private static long count(Path log, String what) throws IOException {
         try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
-            return lines.filter(l -> l.contains(DROPPED)).count();
+            return lines.filter(l -> l.contains(what)).count();
         }
     }
 

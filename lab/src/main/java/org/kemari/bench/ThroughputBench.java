@@ -67,19 +67,19 @@ final class ThroughputBench {
                 "MiB/s raw TCP", TARGET, String.format(Locale.ROOT, "guest unthrottled: %.0f pages/epoch, %.0f epochs/s;"
                         + " baseline: one loopback TCP stream of %d MiB", fastest.pagesPerEpoch(), fastest.epochsPerSecond(),
                         plan.rawTcpBytes() >> 20)));
-        metrics.add(cpuPerMiB(fastest, replication, raw, tcp));
+        metrics.add(cpuPerMiB(fastest, replication, plan.rawTcpBytes(), tcp));
     }
 
     /**
      * The profile behind the throughput row: cpu spent per MiB replicated by everything but the
      * guest, against the cpu the raw TCP stream spent per MiB, and where each window's cpu went.
      */
-    private static Metric cpuPerMiB(BackToBack.Window w, CpuProfile.Window replication, double rawBytesPerSecond,
+    private static Metric cpuPerMiB(BackToBack.Window w, CpuProfile.Window replication, long rawBytes,
                                     CpuProfile.Window tcp) {
         double replicatedMiB = w.payloadBytesPerSecond() * w.seconds() / (1 << 20);
         long guest = replication.nanos(GUEST);
         double kemariMsPerMiB = (replication.processNanos() - guest) / 1e6 / replicatedMiB;
-        double tcpMiB = rawBytesPerSecond * (tcp.wallNanos() / 1e9) / (1 << 20);
+        double tcpMiB = (double) rawBytes / (1 << 20);
         double tcpMsPerMiB = tcp.processNanos() / 1e6 / tcpMiB;
         double wall = tcp.wallNanos();
         String tcpShares = String.format(Locale.ROOT, "writer %.2f, reader %.2f, the rest of the JVM %.2f",
@@ -122,6 +122,7 @@ final class ThroughputBench {
         try (ServerSocketChannel server = ServerSocketChannel.open()
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             CompletableFuture<Double> reader = CompletableFuture.supplyAsync(() -> {
+                long cpuAtStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
                 try (SocketChannel in = server.accept()) {
                     ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
                     long got = 0;
@@ -137,8 +138,8 @@ final class ThroughputBench {
                         }
                         got += n;
                     }
-                    // the reader's thread ends with it, so it reports its own cpu
-                    lastReaderCpuNanos = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                    // the reader's thread may end with it or serve other tasks, so it reports its own share
+                    lastReaderCpuNanos = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuAtStart;
                     return got / ((System.nanoTime() - t0) / 1e9);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);

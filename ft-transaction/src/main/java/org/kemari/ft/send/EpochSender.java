@@ -503,11 +503,8 @@ public final class EpochSender implements SyncBarrier, AutoCloseable {
         if (e.pages.count() > INLINE_PAGES || queued.get() != 0 || !transmitting.tryLock()) {
             return false;
         }
+        // an epoch the transmit thread took counts in queued until it is sent, so none is pending here
         try {
-            // re-checked under the lock: the transmit thread may have taken an epoch but not yet the lock
-            if (queued.get() != 0) {
-                return false;
-            }
             transmit(e);
             return true;
         } finally {
