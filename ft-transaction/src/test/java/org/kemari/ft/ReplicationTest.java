@@ -3,6 +3,8 @@ package org.kemari.ft;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -227,6 +229,35 @@ class ReplicationTest {
         for (CompletableFuture<EpochId> f : later) {
             assertThat(f.get(10, TimeUnit.SECONDS).number()).as("every later request in the one next epoch").isEqualTo(n + 1);
         }
+    }
+
+    /**
+     * Found by the bench's soak under load: creating the replica took longer than a heartbeat
+     * interval, and the secondary's heartbeat went out before its stream header, which the
+     * primary then read as a foreign protocol ("bad magic").
+     */
+    @Test
+    void aReplicaSlowToSetUpSendsNoHeartbeatAheadOfTheStreamHeader() throws Exception {
+        int dom = primaryHost.createGuest(GuestSpec.memtouch("guest").withMemoryMiB(8).withWorkingSetPages(64));
+        LinkPair links = LinkPair.open(TransportConfig.insecure());
+        // the replica's grant tables are opened after its domain exists and before the header goes out
+        Hypervisor slowGrants = (Hypervisor) Proxy.newProxyInstance(Hypervisor.class.getClassLoader(),
+                new Class<?>[] {Hypervisor.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("openGrantTables")) {
+                        Thread.sleep(200);
+                    }
+                    try {
+                        return method.invoke(secondary, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        EpochReceiver rx = new EpochReceiver(slowGrants, links.secondary(), ReceiverConfig.defaults("guest-replica")
+                .withTimeouts(Duration.ofMillis(10), Duration.ofSeconds(3)));
+        cleanup.add(rx);
+        rx.start();
+        EpochSender tx = sender(dom, links, SenderConfig.defaults());
+        assertThat(tx.start()).isEqualTo(new EpochId(1));
     }
 
     /**

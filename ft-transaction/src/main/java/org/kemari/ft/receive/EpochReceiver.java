@@ -274,7 +274,8 @@ public final class EpochReceiver implements AutoCloseable {
             closeLink();
             return;
         }
-        if (now - outbox.lastWriteNanos() >= config.heartbeatInterval().toNanos() && replicaDomid >= 0) {
+        // not before our stream header is out: a heartbeat ahead of it reads as a foreign protocol
+        if (now - outbox.lastWriteNanos() >= config.heartbeatInterval().toNanos() && answered) {
             try {
                 outbox.recordIfIdle(RecordType.HEARTBEAT, new Control.Heartbeat(heartbeats++, lastCommitted).encode());
             } catch (IOException e) {
