@@ -1,5 +1,8 @@
 package org.kemari.bench;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
 import org.kemari.ft.send.SenderStats;
 import org.kemari.ft.wire.Features;
 import org.kemari.xen.DirtyBitmap;
@@ -89,12 +92,13 @@ final class DirtyEpochs implements AutoCloseable {
      * guest: pause, log-dirty clean, one map and unmap of as many frames as an epoch carried,
      * HVM context read and write back (the PM timer's reload), shared-info place, each vcpu's
      * context, the grant-table snapshot, unpause. What an epoch takes beyond these and the copy
-     * is kemari's own. Each run follows the same dirtying as an epoch does, because the
-     * simulator's context reads wait for a vcpu the unpause just woke to stop again (13-44 us
-     * against 3.5 us, by hand), and warm-up is the epochs', so both sides of the difference
-     * meet the guest in the same state, compiled.
+     * is kemari's own. Each run follows the same dirtying as an epoch does and runs on a thread
+     * woken for it, as the sender's capture thread is: the simulator's context reads wait for
+     * the vcpu to stop, and a vcpu that ran since the unpause takes longer to stop (13-44 us
+     * against 3.5 us, by hand), so both sides of the difference meet the guest in the same
+     * state. Warm-up is the epochs', so both are compiled.
      */
-    private Samples hypervisorCalls(int warmup, int reps, int frames) {
+    private Samples hypervisorCalls(int warmup, int reps, int frames) throws Exception {
         DirtyBitmap dirty = new DirtyBitmap(hv.domain(domid).maxGpfn() + 1);
         long[] pfns = new long[frames];
         for (int i = 0; i < frames; i++) {
@@ -102,24 +106,30 @@ final class DirtyEpochs implements AutoCloseable {
         }
         int vcpus = hv.domain(domid).vcpus();
         Samples alone = new Samples();
+        ExecutorService capture = Executors.newSingleThreadExecutor(r -> new Thread(r, "calls-alone"));
         try (GrantTables grants = hv.openGrantTables()) {
             for (int r = -warmup; r < reps; r++) {
                 dirtyWorkingSet();
-                long t0 = System.nanoTime();
-                hv.pause(domid);
-                hv.cleanLogDirty(domid, dirty);
-                hv.map(domid, pfns, frames, false).close();
-                hv.setHvmContext(domid, hv.hvmContext(domid));
-                hv.sharedInfoFrame(domid);
-                for (int v = 0; v < vcpus; v++) {
-                    hv.vcpuContext(domid, v);
-                }
-                grants.snapshot(domid);
-                hv.unpause(domid);
+                long took = capture.submit(() -> {
+                    long t0 = System.nanoTime();
+                    hv.pause(domid);
+                    hv.cleanLogDirty(domid, dirty);
+                    hv.map(domid, pfns, frames, false).close();
+                    hv.setHvmContext(domid, hv.hvmContext(domid));
+                    hv.sharedInfoFrame(domid);
+                    for (int v = 0; v < vcpus; v++) {
+                        hv.vcpuContext(domid, v);
+                    }
+                    grants.snapshot(domid);
+                    hv.unpause(domid);
+                    return System.nanoTime() - t0;
+                }).get();
                 if (r >= 0) {
-                    alone.add(System.nanoTime() - t0);
+                    alone.add(took);
                 }
             }
+        } finally {
+            capture.shutdownNow();
         }
         return alone;
     }
