@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.kemari.config.PairConfig;
@@ -12,7 +11,6 @@ import org.kemari.config.TapDevice;
 import org.kemari.dm.DeviceModels;
 import org.kemari.dm.PlatformCapture;
 import org.kemari.ft.EpochId;
-import org.kemari.ft.OpaqueRecord;
 import org.kemari.ft.send.EpochSender;
 import org.kemari.ft.send.ReplicationException;
 import org.kemari.ft.send.SenderConfig;
@@ -123,7 +121,7 @@ final class PrimarySide {
         try (TapGate gate = new TapGate(tap); AutoCloseable served = start.start(gate)) {
             while (!phase.stopRequested() && !fenced && !handedOver) {
                 retryIn = pair.heartbeat().timeout();
-                protectOnce(tap);
+                protectOnce(gate);
                 if (phase.switchoverRequested() && !handedOver) {
                     phase.refuseSwitchover("not protected (" + phase.phase() + "): no secondary holds a replica to hand the guest to");
                 }
@@ -176,7 +174,8 @@ final class PrimarySide {
     }
 
     /** One protected period: connect, full resync, epochs until the secondary is lost. */
-    private void protectOnce(EventTap tap) throws InterruptedException {
+    private void protectOnce(TapGate gate) throws InterruptedException {
+        EventTap tap = gate.tap();
         Link link;
         try {
             link = Transport.connect(PairTransport.address(pair.secondary()), PairTransport.of(pair.security()));
@@ -203,7 +202,7 @@ final class PrimarySide {
                 .withTimeouts(pair.heartbeat().interval(), pair.heartbeat().timeout());
         try (PlatformCapture platform = PlatformCapture.open(hv, domid, DeviceModels.of(hv));
              EpochSender sender = new EpochSender(hv, domid, link, sc)) {
-            sender.addContributor(epoch -> List.of(new OpaqueRecord(OpaqueRecord.Kind.EVENT_TAP_LOG, tap.heldLog().encode())));
+            sender.addContributor(new TapContributor(gate));
             sender.addContributor(platform);
             platform.failoverRefusal(pair.domain()).ifPresent(why -> log.println("kemari: protect: " + pair.name()
                     + ": WARNING: the replica is kept up to date, but failover to it will be refused: " + why));

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.kemari.ring.BackendFence;
 import org.kemari.ring.RequestGate;
 import org.kemari.ring.RingBackend;
 import org.kemari.xen.Crashpoint;
@@ -13,12 +14,15 @@ import org.kemari.xen.Crashpoint;
  * Puts an {@link EventTap} between frontends and ringsync backends: it is the {@link RequestGate}
  * the event dispatcher calls when a frontend notifies. Released requests are served on one
  * release thread, not on the thread that delivered the ACK, so a slow disk flush never delays
- * the acknowledgement of the next epoch; one thread also keeps releases in ring order.
+ * the acknowledgement of the next epoch; one thread also keeps releases in ring order. Every
+ * release is served behind the gate's {@link BackendFence}, which the epoch capture shuts
+ * while it copies the guest.
  */
 public final class TapGate implements RequestGate, AutoCloseable {
     private static final String MID_RELEASE = "tap.mid-release";
     private final EventTap tap;
     private final Map<RingBackend, BackendRing> rings = new ConcurrentHashMap<>();
+    private final BackendFence fence = new BackendFence();
     private final ExecutorService releaser = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "kemari-tap-release");
         t.setDaemon(true);
@@ -49,6 +53,11 @@ public final class TapGate implements RequestGate, AutoCloseable {
 
     public EventTap tap() {
         return tap;
+    }
+
+    /** What the epoch capture shuts so that no released request is served while it copies the guest. */
+    public BackendFence fence() {
+        return fence;
     }
 
     /** Stops releasing; requests still held stay unserved (the replica will replay them). */
@@ -106,7 +115,9 @@ public final class TapGate implements RequestGate, AutoCloseable {
 
         @Override
         public void releaseTo(int index) {
-            releaser.execute(() -> {
+            // the fence before the monitor: a release waiting at the fence must not keep the
+            // dispatcher (which peeks under the monitor) from the tap the capture reads
+            releaser.execute(() -> fence.writing(() -> {
                 synchronized (backend) {
                     int cons = backend.ring().requestConsumer();
                     if (Crashpoint.armed(MID_RELEASE) && index - cons > 1) {
@@ -119,7 +130,7 @@ public final class TapGate implements RequestGate, AutoCloseable {
                         backend.processUpTo(index);
                     }
                 }
-            });
+            }));
         }
     }
 }

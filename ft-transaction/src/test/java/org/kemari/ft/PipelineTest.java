@@ -52,13 +52,8 @@ class PipelineTest {
         return secondary;
     }
 
-    @Test
-    void captureStopsAtTheInFlightLimitAndDurabilityFollowsEpochOrder() throws Exception {
-        LinkPair links = LinkPair.open(TransportConfig.insecure());
-        FakeSecondary secondary = fakeSecondary(links);
-        EpochSender tx = new EpochSender(hv, dom, links.primary(), SenderConfig.defaults()
-                .withMaxInFlight(2).withMaxInterval(Duration.ofMillis(10)));
-        cleanup.add(tx);
+    /** Starts the sender as a caller would and answers its initial sync as the secondary. */
+    private static void startAcknowledgingEpochOne(EpochSender tx, FakeSecondary secondary) throws Exception {
         CompletableFuture<EpochId> started = CompletableFuture.supplyAsync(() -> {
             try {
                 return tx.start();
@@ -69,6 +64,16 @@ class PipelineTest {
         assertThat(secondary.commits.poll(10, TimeUnit.SECONDS)).isEqualTo(1);
         secondary.ack(1);
         assertThat(started.get(10, TimeUnit.SECONDS)).isEqualTo(new EpochId(1));
+    }
+
+    @Test
+    void captureStopsAtTheInFlightLimitAndDurabilityFollowsEpochOrder() throws Exception {
+        LinkPair links = LinkPair.open(TransportConfig.insecure());
+        FakeSecondary secondary = fakeSecondary(links);
+        EpochSender tx = new EpochSender(hv, dom, links.primary(), SenderConfig.defaults()
+                .withMaxInFlight(2).withMaxInterval(Duration.ofMillis(10)));
+        cleanup.add(tx);
+        startAcknowledgingEpochOne(tx, secondary);
 
         // two epochs may be unacknowledged; at one every 10 ms, 300 ms would make thirty
         assertThat(secondary.commits.poll(10, TimeUnit.SECONDS)).isEqualTo(2);
@@ -110,16 +115,7 @@ class PipelineTest {
         EpochSender tx = new EpochSender(hv, dom, links.primary(), SenderConfig.defaults()
                 .withTimeouts(Duration.ofMillis(50), Duration.ofMillis(200)).withInitialSilence(Duration.ofMinutes(1)));
         cleanup.add(tx);
-        CompletableFuture<EpochId> started = CompletableFuture.supplyAsync(() -> {
-            try {
-                return tx.start();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        assertThat(secondary.commits.poll(10, TimeUnit.SECONDS)).isEqualTo(1);
-        secondary.ack(1);
-        assertThat(started.get(10, TimeUnit.SECONDS)).isEqualTo(new EpochId(1));
+        startAcknowledgingEpochOne(tx, secondary);
         CompletableFuture<EpochId> never = tx.requestSync();
         assertThatThrownBy(() -> never.get(10, TimeUnit.SECONDS)).hasMessageContaining("no data from secondary")
                 .hasMessageContaining("for 200 ms");

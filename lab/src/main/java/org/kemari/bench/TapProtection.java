@@ -3,11 +3,10 @@ package org.kemari.bench;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.List;
 import org.kemari.config.SyncPolicy;
-import org.kemari.ft.OpaqueRecord;
 import org.kemari.ft.wire.Features;
 import org.kemari.pair.ProtectionBarrier;
+import org.kemari.pair.TapContributor;
 import org.kemari.tap.EventTap;
 import org.kemari.tap.RequestKind;
 import org.kemari.tap.SyncMode;
@@ -18,7 +17,7 @@ import org.kemari.xen.Hypervisor;
  * A guest protected as the engine wires it in event mode: a {@link SimPair} replicating it, and
  * event-tap holding every output request until the secondary acknowledged an epoch containing
  * it, with an always-open release gate (there is no witness in the bench). The held log rides
- * in every epoch, as it does between the daemons.
+ * in every epoch and the backends wait while an epoch is copied, as between the daemons.
  *
  * <p>The two parts close separately: the gate before the backends it releases to, the pair
  * after them, so a guest's last output is neither released to a closed backend nor left
@@ -34,10 +33,15 @@ record TapProtection(SimPair pair, TapGate gate) {
         ProtectionBarrier barrier = new ProtectionBarrier();
         EventTap tap = new EventTap(barrier, SyncMode.EVENT, EnumSet.allOf(RequestKind.DeviceClass.class),
                 () -> true, System::nanoTime);
-        SimPair pair = new SimPair(hv, domid, Features.ALL,
-                epoch -> List.of(new OpaqueRecord(OpaqueRecord.Kind.EVENT_TAP_LOG, tap.heldLog().encode())), maxInterval,
-                groupCommit);
+        TapGate gate = new TapGate(tap);
+        SimPair pair;
+        try {
+            pair = new SimPair(hv, domid, Features.ALL, new TapContributor(gate), maxInterval, groupCommit);
+        } catch (IOException | RuntimeException e) {
+            gate.close();
+            throw e;
+        }
         barrier.protectWith(pair.sender());
-        return new TapProtection(pair, new TapGate(tap));
+        return new TapProtection(pair, gate);
     }
 }

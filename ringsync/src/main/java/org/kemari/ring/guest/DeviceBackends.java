@@ -139,15 +139,18 @@ public final class DeviceBackends implements AutoCloseable {
             BlockBackend block = opened(resources, new BlockBackend(blkAttach.ring(), blkEnd, image, false));
             NetTxBackend netTx = opened(resources, new NetTxBackend(txAttach.ring(), txEnd, link));
 
+            if (replay) {
+                // before the gates exist: a gate may serve what is published when it attaches,
+                // on a thread of its own, and two threads consuming one ring cross its indexes
+                blkAttach.resume(block);
+                txAttach.resume(netTx);
+            }
             EventDispatch dispatch = new EventDispatch(events);
             RequestGate blkGate = gates.gateFor(Device.BLOCK, block);
             RequestGate txGate = gates.gateFor(Device.NET_TX, netTx);
             dispatch.route(block, blkGate);
             dispatch.route(netTx, txGate);
-            if (replay) {
-                blkAttach.resume(block);
-                txAttach.resume(netTx);
-            } else {
+            if (!replay) {
                 catchUp(block, blkGate);
                 catchUp(netTx, txGate);
             }
