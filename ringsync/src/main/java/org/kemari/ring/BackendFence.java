@@ -9,14 +9,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * is still served, and serving writes guest memory (read data, the response into the request's
  * own slot, then {@code rsp_prod}). The capture copies a ring page in one pass from its header
  * up, so a copy that overlaps those writes can hold a slot already answered under an old
- * {@code rsp_prod}; at failover the re-attached backend then serves that response as if it
- * were a request (found by the failover bench: "unknown operation", then the ring's indexes
- * crossed). With the fence shut from before the harvest until the copy is done, an epoch sees
+ * {@code rsp_prod}; at failover the re-attached backend would then serve that response as if
+ * it were a request. With the fence shut from before the harvest until the copy is done, an epoch sees
  * each batch of a backend's answers either not begun or complete, and the batch's writes are
  * logged dirty for the next epoch.
  *
  * <p>Backends hold it shared, so they do not wait for each other; the capture waits for the
- * batches in progress, which is why a batch should not include slow I/O it can do outside.
+ * batches in progress, disk I/O included (docs/ring-reattach.md).
  */
 public final class BackendFence {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();

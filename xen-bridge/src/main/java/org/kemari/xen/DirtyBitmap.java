@@ -117,9 +117,12 @@ public final class DirtyBitmap {
         }
         i++;
         // while out has room for four whole words, no bound checks per bit
-        for (; i + 4 <= words.length && n + 4 * Long.SIZE <= out.length; i += 4) {
+        for (; i + 4 <= words.length; i += 4) {
             if ((words[i] | words[i + 1] | words[i + 2] | words[i + 3]) == 0) {
                 continue;
+            }
+            if (n + 4 * Long.SIZE > out.length) {
+                break;
             }
             for (int k = i; k < i + 4; k++) {
                 w = words[k];
@@ -138,7 +141,12 @@ public final class DirtyBitmap {
                 }
             }
         }
+        // near the end of out, bit by bit with bound checks, still skipping clean words four at a time
         for (; i < words.length && n < out.length; i++) {
+            if (i + 4 <= words.length && (words[i] | words[i + 1] | words[i + 2] | words[i + 3]) == 0) {
+                i += 3;
+                continue;
+            }
             w = words[i];
             base = (long) i << 6;
             while (w != 0 && n < out.length) {
