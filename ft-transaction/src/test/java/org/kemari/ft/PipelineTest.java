@@ -52,6 +52,14 @@ class PipelineTest {
         return secondary;
     }
 
+    /** A sender that heartbeats every 50 ms and gives up after {@code silence} without a word, or {@code initial} before the first ACK. */
+    private EpochSender senderTolerating(LinkPair links, Duration silence, Duration initial) {
+        EpochSender tx = new EpochSender(hv, dom, links.primary(), SenderConfig.defaults()
+                .withTimeouts(Duration.ofMillis(50), silence).withInitialSilence(initial));
+        cleanup.add(tx);
+        return tx;
+    }
+
     /** Starts the sender as a caller would and answers its initial sync as the secondary. */
     private static void startAcknowledgingEpochOne(EpochSender tx, FakeSecondary secondary) throws Exception {
         CompletableFuture<EpochId> started = CompletableFuture.supplyAsync(() -> {
@@ -98,10 +106,8 @@ class PipelineTest {
     @Test
     void aSilentSecondaryFailsTheSenderAndItsWaiters() throws Exception {
         LinkPair links = LinkPair.open(TransportConfig.insecure());
-        FakeSecondary secondary = fakeSecondary(links);
-        EpochSender tx = new EpochSender(hv, dom, links.primary(), SenderConfig.defaults()
-                .withTimeouts(Duration.ofMillis(50), Duration.ofMillis(100)).withInitialSilence(Duration.ofMillis(300)));
-        cleanup.add(tx);
+        fakeSecondary(links);
+        EpochSender tx = senderTolerating(links, Duration.ofMillis(100), Duration.ofMillis(300));
         assertThatThrownBy(tx::start).as("before the first ACK the longer initial silence applies")
                 .hasMessageContaining("no data from secondary").hasMessageContaining("for 300 ms");
         assertThat(tx.awaitDurable(new EpochId(1))).isCompletedExceptionally();
@@ -112,9 +118,7 @@ class PipelineTest {
     void aSecondarySilentAfterTheFirstAckIsLostAfterThePeerTimeoutNotTheInitialSilence() throws Exception {
         LinkPair links = LinkPair.open(TransportConfig.insecure());
         FakeSecondary secondary = fakeSecondary(links);
-        EpochSender tx = new EpochSender(hv, dom, links.primary(), SenderConfig.defaults()
-                .withTimeouts(Duration.ofMillis(50), Duration.ofMillis(200)).withInitialSilence(Duration.ofMinutes(1)));
-        cleanup.add(tx);
+        EpochSender tx = senderTolerating(links, Duration.ofMillis(200), Duration.ofMinutes(1));
         startAcknowledgingEpochOne(tx, secondary);
         CompletableFuture<EpochId> never = tx.requestSync();
         assertThatThrownBy(() -> never.get(10, TimeUnit.SECONDS)).hasMessageContaining("no data from secondary")
