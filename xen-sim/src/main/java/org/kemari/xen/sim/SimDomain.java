@@ -216,7 +216,12 @@ final class SimDomain {
             lock.lock();
             try {
                 internalPauses--;
-                changed.signalAll();
+                // as Xen's domain_unpause wakes vcpus only when the pause count drops to zero: a
+                // call inside a controller pause (an epoch's harvest, context reads) must not
+                // wake the vcpu threads just to have them contend the lock with the next call
+                if (mayRun()) {
+                    changed.signalAll();
+                }
             } finally {
                 lock.unlock();
             }
