@@ -36,11 +36,21 @@ public final class ReplicationEngine {
     private static final Duration XL_LIMIT = Duration.ofSeconds(180);
 
     /**
-     * Called before the domain is looked up, with the pair's backend open: where the backend
-     * starts empty (a simulated host has only Domain-0), its {@link BackendSupport} boots the
-     * pair's guest. Does nothing on Xen, where the guest is the administrator's.
+     * Called by protect before the domain is looked up, with the pair's backend open: refuses
+     * at once if another host holds the witness lease (the guest may run there), before this
+     * host says it is a primary or starts anything; then, where the backend starts empty (a
+     * simulated host has only Domain-0), its {@link BackendSupport} boots the pair's guest. On
+     * Xen the guest is the administrator's.
      */
     public void prepareHost(PairConfig pair, Hypervisor hv, PrintStream log) {
+        if (pair.witness() != null) {
+            new WitnessLease(pair.witness().leaseFile(), OwnerNames.primary(pair), pair.witness().leaseDuration())
+                    .heldByAnother().ifPresent(r -> {
+                        throw new EngineException(EngineException.Kind.REFUSED, pair.name() + ": the witness lease "
+                                + pair.witness().leaseFile() + " is held by " + r.owner() + " (generation " + r.generation()
+                                + "): the guest may be running there; refusing to protect a second copy");
+                    });
+        }
         BackendSupport support = BackendSupport.of(hv);
         support.install();
         support.prepareHost(pair, hv, log);

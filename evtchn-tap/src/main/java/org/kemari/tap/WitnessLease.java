@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -115,6 +116,16 @@ public final class WitnessLease {
             }
             return current.owner().equals(self) ? new Record(self, current.generation(), current.counter() + 1) : null;
         });
+    }
+
+    /**
+     * What {@link #claimIfFree} would refuse, read without writing: the lease as the file says
+     * now if another holds it, else empty. Lets a daemon refuse before it starts anything.
+     */
+    public Optional<Record> heldByAnother() {
+        Record current = read();
+        return current == null || current.owner().equals(RELEASED) || current.owner().equals(self)
+                ? Optional.empty() : Optional.of(current);
     }
 
     /**

@@ -52,6 +52,22 @@ class WitnessLeaseTest {
         assertThat(b.read()).isEqualTo(new WitnessLease.Record("hostA", 1, 0));
     }
 
+    /** Found by the cluster lab's partition: a second primary must refuse before it says it is one. */
+    @Test
+    void heldByAnotherSaysWhatClaimIfFreeWouldRefuseWithoutWriting() throws Exception {
+        WitnessLease a = lease("hostA");
+        WitnessLease b = lease("hostB");
+        assertThat(b.heldByAnother()).as("no lease file yet").isEmpty();
+        a.claimIfFree();
+        String before = Files.readString(dir.resolve("pair.lease"));
+        assertThat(b.heldByAnother()).contains(new WitnessLease.Record("hostA", 1, 0));
+        assertThat(Files.readString(dir.resolve("pair.lease"))).as("nothing written").isEqualTo(before);
+        assertThat(a.heldByAnother()).as("our own lease").isEmpty();
+        a.release();
+        assertThat(b.heldByAnother()).as("released").isEmpty();
+        assertThat(b.claimIfFree()).isTrue();
+    }
+
     @Test
     void holderValidityEndsBeforeAContenderCanTakeOver() {
         WitnessLease a = lease("hostA");
