@@ -28,7 +28,9 @@
 #   KEMARI_TB_LOCK_WAIT (seconds to wait for another run to finish, default 900),
 #   KEMARI_TB_GUEST_BOOT (seconds from xl create to the guest's first tick: default 150 PVH,
 #   360 HVM; a host loaded by other work needs more),
-#   KEMARI_TB_TCK_SUITES (the tck case runs only these TCK suites, e.g. "LogDirty Contexts")
+#   KEMARI_TB_TCK_SUITES (the tck case runs only these TCK suites, e.g. "LogDirty Contexts"),
+#   KEMARI_TB_JFR=1 (the pair's daemons run under Java Flight Recorder (its default settings:
+#   method samples every 20 ms) and leave receive.jfr and protect.jfr in their case's output)
 #
 # In dom0 the host's root is the root filesystem (read-only, RAM overlay), so the project's
 # jars and java run at their host paths; /xshare is the run directory (read-write).
@@ -104,7 +106,7 @@ if [ $DASHDASH = 1 ]; then printf '%q ' "$@" > "$RUN/cmd.sh"; echo >> "$RUN/cmd.
     "$TB_HOME/lib/dom0-stage2.sh" "$CASES" "$CASE_LIMIT" "$GUEST" "$GUEST_BOOT"
   printf 'export TB_DISK=%q TB_RATE=%q TB_WS_MIB=%q TB_WS_PHYS=%q TB_TICK_MS=%q TB_XENSTORED=%q TB_GUEST_ARGS=%q\n' \
     "$DISK" "$RATE" "$WS" "$PHYS" "$TICK" "${KEMARI_TB_XENSTORED:-oxenstored}" "${KEMARI_TB_GUEST_ARGS:-}"
-  printf 'export TB_TCK_SUITES=%q\n' "${KEMARI_TB_TCK_SUITES:-}"
+  printf 'export TB_TCK_SUITES=%q TB_JFR=%q\n' "${KEMARI_TB_TCK_SUITES:-}" "${KEMARI_TB_JFR:-0}"
 } > "$RUN/tb.env"
 
 QPID=""

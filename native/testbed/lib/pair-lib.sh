@@ -7,6 +7,9 @@ PAIR_FAIL=${PAIR_FAIL:-tb_fail}
 RX="" PX=""
 # C2 dies with SIGILL under this emulator; serial GC: two JVMs share dom0's two vcpus
 PAIR_JOPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx384m -XX:MaxDirectMemorySize=256m"
+# pair_jfr NAME: with TB_JFR=1 (testbed.sh's KEMARI_TB_JFR), the options that record that daemon's
+# profile to $TB_OUT/NAME.jfr (docs/testbed.md, "Budget"); nothing otherwise
+pair_jfr() { [ "${TB_JFR:-0}" != 1 ] || echo "-XX:StartFlightRecording=settings=default,filename=$TB_OUT/$1.jfr,dumponexit=true"; }
 
 # pair_need: java, the kemari jar, the Java helpers and dom0's loopback, or PENDING/FAIL.
 pair_need() {
@@ -55,7 +58,7 @@ pair_start() {
   local deadline
   # exec: $! must be the JVM itself, or a SIGSTOP (the case freezing a "dead" primary) would stop
   # only the subshell around it
-  (exec "$PAIR_JAVA" $PAIR_JOPTS -jar "$PAIR_JAR" receive -e --config "$W/g1.yaml" --state-dir "$W/secondary") > "$TB_OUT/receive.log" 2>&1 &
+  (exec "$PAIR_JAVA" $PAIR_JOPTS $(pair_jfr receive) -jar "$PAIR_JAR" receive -e --config "$W/g1.yaml" --state-dir "$W/secondary") > "$TB_OUT/receive.log" 2>&1 &
   RX=$!
   deadline=$(( $(cut -d. -f1 /proc/uptime) + 120 ))
   until grep -q "listening on" "$TB_OUT/receive.log"; do
@@ -63,7 +66,7 @@ pair_start() {
     [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ] || $PAIR_FAIL "kemari receive not listening after 120 s"
     sleep 0.5
   done
-  (exec "$PAIR_JAVA" $PAIR_JOPTS -jar "$PAIR_JAR" protect -e --config "$W/g1.yaml" --state-dir "$W/primary") > "$TB_OUT/protect.log" 2>&1 &
+  (exec "$PAIR_JAVA" $PAIR_JOPTS $(pair_jfr protect) -jar "$PAIR_JAR" protect -e --config "$W/g1.yaml" --state-dir "$W/primary") > "$TB_OUT/protect.log" 2>&1 &
   PX=$!
 }
 
