@@ -8,8 +8,13 @@ RX="" PX=""
 # C2 dies with SIGILL under this emulator; serial GC: two JVMs share dom0's two vcpus
 PAIR_JOPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx384m -XX:MaxDirectMemorySize=256m"
 # pair_jfr NAME: with TB_JFR=1 (testbed.sh's KEMARI_TB_JFR), the options that record that daemon's
-# profile to $TB_OUT/NAME.jfr (docs/testbed.md, "Budget"); nothing otherwise
-pair_jfr() { [ "${TB_JFR:-0}" != 1 ] || echo "-XX:StartFlightRecording=settings=default,filename=$TB_OUT/$1.jfr,dumponexit=true"; }
+# profile to $TB_OUT/NAME.jfr when it stops (docs/testbed.md, "Budget"); nothing otherwise. The
+# recording's repository is in $TB_OUT too: a daemon cut by the case limit leaves no NAME.jfr,
+# but its chunk there, flushed every second, still reads with `jfr print`.
+pair_jfr() {
+  [ "${TB_JFR:-0}" != 1 ] || echo "-XX:FlightRecorderOptions:repository=$TB_OUT/$1-jfr" \
+    "-XX:StartFlightRecording=settings=default,filename=$TB_OUT/$1.jfr,dumponexit=true"
+}
 
 # pair_need: java, the kemari jar, the Java helpers and dom0's loopback, or PENDING/FAIL.
 pair_need() {
