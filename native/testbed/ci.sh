@@ -6,7 +6,7 @@
 # Usage: native/testbed/ci.sh [CASE[@GUEST]...]   (default: smoke jna-smoke tck protect@hvm-nopv, from
 #        native/testbed/cases/; one boot per guest type, in the order they first appear)
 # Environment:
-#   KEMARI_TB_BUDGET      total seconds for the stage, install included (default 2400: a PVH boot
+#   KEMARI_TB_BUDGET      total seconds for the stage, install included (default 2700: a PVH boot
 #                         for three cases, ~4-5 min, an HVM boot for protect, ~7 min on a fast
 #                         emulator and ~25 min on a slow one, and room for a retry on a fast day;
 #                         see docs/testbed.md, "Budget")
@@ -37,7 +37,7 @@ TB_HOME=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib/classify.sh
 . "$TB_HOME/lib/classify.sh"
 
-BUDGET=${KEMARI_TB_BUDGET:-2400}
+BUDGET=${KEMARI_TB_BUDGET:-2700}
 CASE_LIMIT=${KEMARI_TB_CASE_LIMIT:-1800}
 RETRY_MIN=${KEMARI_TB_RETRY_MIN:-360}
 GUEST=${KEMARI_TB_GUEST:-pvh}
