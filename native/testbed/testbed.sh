@@ -30,7 +30,8 @@
 #   360 HVM; a host loaded by other work needs more),
 #   KEMARI_TB_TCK_SUITES (the tck case runs only these TCK suites, e.g. "LogDirty Contexts"),
 #   KEMARI_TB_JFR=1 (the pair's daemons run under Java Flight Recorder (its default settings:
-#   method samples every 20 ms) and leave receive.jfr and protect.jfr in their case's output)
+#   method samples every 20 ms) and leave receive.jfr and protect.jfr, or, if cut, their
+#   repositories receive-jfr/ and protect-jfr/, in their case's output)
 #
 # In dom0 the host's root is the root filesystem (read-only, RAM overlay), so the project's
 # jars and java run at their host paths; /xshare is the run directory (read-write).

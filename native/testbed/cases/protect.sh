@@ -40,7 +40,7 @@ trap cleanup EXIT
 
 t1=$(tb_up)
 pair_start
-# the initial sync took 128-186 s on the emulator of 2026-12-06 and 361-412 s on the 2.3 times
+# the initial sync took 128-186 s on the emulator of 2026-12-06 and 361-561 s on the 2.3 times
 # slower one of 2026-12-07 (docs/testbed.md, "Budget")
 pair_wait_epoch primary 1 900
 tb_say "initial sync done (epoch 1 acknowledged) $(awk -v a="$(tb_up)" -v b="$t1" 'BEGIN{printf "%.1f", a-b}') s after protect started"
