@@ -68,6 +68,14 @@ public final class DeviceModel {
         execute("xen-set-global-dirty-log", Map.of("enable", on));
     }
 
+    /** The devices this QEMU emulates, which its device state belongs to (one connection, two queries). */
+    public DeviceSet deviceSet() {
+        try (Qmp qmp = Qmp.connect(socket, TIMEOUT)) {
+            return DeviceSet.fromQmp(qmp.execute("query-pci", Map.of()), qmp.execute("query-block", Map.of()),
+                    "dom " + domid + "'s device model (QMP " + socket + ")");
+        }
+    }
+
     /** Starts loading the device state from {@code uri} into a QEMU started with -incoming defer. */
     void migrateIncoming(String uri) {
         execute("migrate-incoming", Map.of("uri", uri));

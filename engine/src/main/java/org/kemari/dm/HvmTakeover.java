@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
 import org.kemari.ft.EpochConsumer;
 import org.kemari.ft.EpochId;
 import org.kemari.ft.OpaqueRecord;
@@ -23,7 +24,10 @@ import org.kemari.xen.XenStore;
 /**
  * Secondary: keeps the HVM platform record of the last committed epoch and, at failover, puts
  * it into the replica — the guest-set HVM params, then QEMU's device state — after checking that
- * this guest can be failed over at all ({@link FailoverCheck}).
+ * this guest can be failed over at all ({@link FailoverCheck}). The first epoch of a stream
+ * names the primary's device-model devices (DEVICE_SET); a replica whose device model has
+ * others could not load the device state, so its stream is refused before that epoch is
+ * acknowledged, not at failover, when the lease is already taken.
  */
 public final class HvmTakeover implements EpochConsumer {
     private final DeviceModels models;
@@ -32,6 +36,9 @@ public final class HvmTakeover implements EpochConsumer {
     /** The replica whose QEMU is being or was made ready ahead of failover ({@link #prepare}); -1 if none. */
     private int preparedFor = -1;
     private CompletableFuture<ReplicaDeviceModel.Prepared> prepared;
+    private Hypervisor streamHv;
+    /** The stream's replica, known once its header has been read (the receiver builds it then). */
+    private IntSupplier streamReplica;
 
     public HvmTakeover(DeviceModels models, PrintStream log) {
         this.models = models;
@@ -41,6 +48,11 @@ public final class HvmTakeover implements EpochConsumer {
     @Override
     public void committed(EpochId epoch, List<OpaqueRecord> records) {
         for (OpaqueRecord r : records) {
+            if (r.kind() == OpaqueRecord.Kind.DEVICE_SET) {
+                checkDevices(epoch, DeviceSet.decode(r.payload(), epoch + ", DEVICE_SET record"));
+            }
+        }
+        for (OpaqueRecord r : records) {
             if (r.kind() == OpaqueRecord.Kind.HVM_PLATFORM) {
                 last.set(HvmPlatform.decode(r.payload()));
             }
@@ -49,11 +61,39 @@ public final class HvmTakeover implements EpochConsumer {
 
     @Override
     public boolean consumes(OpaqueRecord.Kind kind) {
-        return kind == OpaqueRecord.Kind.HVM_PLATFORM;
+        return kind == OpaqueRecord.Kind.HVM_PLATFORM || kind == OpaqueRecord.Kind.DEVICE_SET;
     }
 
-    /** A new stream starts from a new primary: its records, not the last one's, describe the replica. */
-    public synchronized void forget() {
+    private void checkDevices(EpochId epoch, DeviceSet primary) {
+        Hypervisor hv;
+        int replica;
+        synchronized (this) {
+            if (streamReplica == null) {
+                throw new IllegalStateException(epoch + " carries the primary's device set, but no replica was named for this stream");
+            }
+            hv = streamHv;
+            replica = streamReplica.getAsInt();
+        }
+        if (!models.present(hv.domain(replica).type())) {
+            throw new IllegalStateException("the primary's guest has a device model with " + primary.lines().size()
+                    + " devices, and replica dom " + replica + " here has none: it could not take over their state; refusing the stream");
+        }
+        primary.difference(models.open(replica).deviceSet()).ifPresent(why -> {
+            throw new IllegalStateException("replica dom " + replica + "'s device model has other devices than the primary's: " + why
+                    + "; it could not load the primary's device state at failover, so the stream is refused (give the replica"
+                    + " the guest's devices: replica.xl-config, docs/config-reference.md)");
+        });
+        log.println("kemari: receive: replica dom " + replica + ": its device model has the primary's " + primary.lines().size()
+                + " devices");
+    }
+
+    /**
+     * A new stream starts from a new primary: its records, not the last one's, describe the
+     * replica, which {@code replica} names once the stream has built it.
+     */
+    public synchronized void forget(Hypervisor hv, IntSupplier replica) {
+        streamHv = hv;
+        streamReplica = replica;
         last.set(null);
         // that replica is discarded with its device model (xl destroy stops the QEMU whose pid libxl records)
         preparedFor = -1;

@@ -18,6 +18,8 @@ import org.kemari.xen.Hypervisor;
  * for an HVM guest with a device model, QEMU's device state. A PV guest gets nothing.
  * While open, QEMU logs its own writes into guest memory dirty; each epoch saves QEMU's state
  * before the harvest (QEMU stops its devices for the save, draining their I/O, and resumes them).
+ * The first epoch also carries QEMU's device set (DEVICE_SET), taken at open, outside any pause:
+ * the secondary refuses a replica whose device model could not load this state.
  */
 public final class PlatformCapture implements EpochContributor, AutoCloseable {
     private final Hypervisor hv;
@@ -25,27 +27,31 @@ public final class PlatformCapture implements EpochContributor, AutoCloseable {
     private final DomainType type;
     private final DeviceModel deviceModel;
     private final Path workDir;
+    /** Null once sent: one capture is opened per stream, and the set goes in its first epoch. */
+    private DeviceSet deviceSet;
     private byte[] deviceState = new byte[0];
     private EpochId saved;
 
-    private PlatformCapture(Hypervisor hv, int domid, DomainType type, DeviceModel deviceModel, Path workDir) {
+    private PlatformCapture(Hypervisor hv, int domid, DomainType type, DeviceModel deviceModel, Path workDir, DeviceSet deviceSet) {
         this.hv = hv;
         this.domid = domid;
         this.type = type;
         this.deviceModel = deviceModel;
         this.workDir = workDir;
+        this.deviceSet = deviceSet;
     }
 
     public static PlatformCapture open(Hypervisor hv, int domid, DeviceModels models) {
         DomainType type = hv.domain(domid).type();
         if (!models.present(type)) {
-            return new PlatformCapture(hv, domid, type, null, null);
+            return new PlatformCapture(hv, domid, type, null, null, null);
         }
         Path dir = StateFiles.create("primary", domid);
         try {
             DeviceModel dm = models.open(domid);
+            DeviceSet devices = dm.deviceSet();
             dm.globalDirtyLog(true);
-            return new PlatformCapture(hv, domid, type, dm, dir);
+            return new PlatformCapture(hv, domid, type, dm, dir, devices);
         } catch (RuntimeException e) {
             StateFiles.deleteQuietly(dir);
             throw e;
@@ -86,7 +92,13 @@ public final class PlatformCapture implements EpochContributor, AutoCloseable {
             throw new IllegalStateException("dom " + domid + ": device-model state of " + state.length
                     + " bytes does not fit an epoch record (at most " + Wire.MAX_RECORD + ")");
         }
-        return List.of(new OpaqueRecord(OpaqueRecord.Kind.HVM_PLATFORM, payload));
+        OpaqueRecord platform = new OpaqueRecord(OpaqueRecord.Kind.HVM_PLATFORM, payload);
+        if (deviceSet == null) {
+            return List.of(platform);
+        }
+        OpaqueRecord devices = new OpaqueRecord(OpaqueRecord.Kind.DEVICE_SET, deviceSet.encode());
+        deviceSet = null;
+        return List.of(platform, devices);
     }
 
     /** Why failover of this guest will be refused, judged from its state now (the secondary judges again at failover). */

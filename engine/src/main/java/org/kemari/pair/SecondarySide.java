@@ -117,7 +117,7 @@ final class SecondarySide {
                 .withTimeouts(pair.heartbeat().interval(), pair.heartbeat().timeout());
         try (EpochReceiver rx = new EpochReceiver(hv, replicas, link, rc)) {
             rx.addConsumer(EpochConsumer.of(OpaqueRecord.Kind.EVENT_TAP_LOG, (epoch, records) -> keepHeldLog(records)));
-            platform.forget();
+            platform.forget(hv, rx::replicaDomid);
             rx.addConsumer(platform);
             rx.start();
             log.println("kemari: receive: " + pair.name() + ": " + link.peer() + " connected");

@@ -184,8 +184,18 @@ class DeviceModelTest {
                     HvmPlatform p = HvmPlatform.decode(records.get(0).payload());
                     assertThat(p.deviceState()).containsExactly(STATE);
                     assertThat(p.param(19)).isEqualTo(1);
+                    // the device set once per stream, in its first epoch
+                    assertThat(records).extracting(OpaqueRecord::kind).containsExactlyElementsOf(e == 1
+                            ? List.of(OpaqueRecord.Kind.HVM_PLATFORM, OpaqueRecord.Kind.DEVICE_SET) : List.of(OpaqueRecord.Kind.HVM_PLATFORM));
+                    if (e == 1) {
+                        assertThat(DeviceSet.decode(records.get(1).payload(), "epoch 1").lines())
+                                .contains("pci 00:04.0 8086:100e class 0200", "block ide0-hd0 fixed 8388608").hasSize(6);
+                    }
                 }
                 assertThat(qemu.requests).filteredOn(r -> r.contains("xen-save-devices-state")).hasSize(2);
+                // taken when the stream opened, before the first save: never inside the guest's pause
+                List<String> commands = commands(qemu);
+                assertThat(commands.indexOf("query-block")).isLessThan(commands.indexOf("xen-save-devices-state"));
             }
         }
     }

@@ -99,7 +99,7 @@ class FailoverCheckTest {
         int guest = primaryHost.createGuest(GuestSpec.memtouch("g1"));
         int replica = replicaOf(guest);
         commitOneEpoch(guest);
-        takeover.forget();
+        takeover.forget(secondary, () -> replica);
         assertThat(takeover.refusal(secondary, replica, "g1")).isPresent();
     }
 

@@ -186,6 +186,7 @@ final class EpochAssembler {
             case RING_STATE -> staged.opaque.add(new OpaqueRecord(OpaqueRecord.Kind.RING_STATE, bytes(r)));
             case HVM_PLATFORM -> staged.opaque.add(new OpaqueRecord(OpaqueRecord.Kind.HVM_PLATFORM, bytes(r)));
             case DISK_WRITES -> staged.opaque.add(new OpaqueRecord(OpaqueRecord.Kind.DISK_WRITES, bytes(r)));
+            case DEVICE_SET -> staged.opaque.add(new OpaqueRecord(OpaqueRecord.Kind.DEVICE_SET, bytes(r)));
             default -> throw protocol(r, "not allowed inside an epoch");
         }
         return Step.CONTINUE;

@@ -132,7 +132,7 @@ final class EpochCapture {
         Stage stage = switch (records.get(0).kind()) {
             case EVENT_TAP_LOG -> Stage.EVENT_TAP_LOG;
             case RING_STATE -> Stage.RING_STATE;
-            case HVM_PLATFORM -> Stage.HVM_PLATFORM;
+            case HVM_PLATFORM, DEVICE_SET -> Stage.HVM_PLATFORM;
             case DISK_WRITES -> Stage.DISK_WRITES;
         };
         return times.lap(stage, start);

@@ -20,11 +20,12 @@ public enum RecordType {
     HVM_PLATFORM(0x0000000C),
     PHYSMAP(0x0000000D),
     DISK_WRITES(0x0000000E),
-    HANDOVER(0x0000000F);
+    HANDOVER(0x0000000F),
+    DEVICE_SET(0x00000010);
 
     public static final int OPTIONAL_BIT = 0x80000000;
 
-    private static final RecordType[] BY_LOW_CODE = new RecordType[16];
+    private static final RecordType[] BY_LOW_CODE = new RecordType[32];
 
     static {
         for (RecordType t : values()) {

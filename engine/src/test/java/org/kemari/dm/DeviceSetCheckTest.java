@@ -1,0 +1,105 @@
+package org.kemari.dm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.kemari.ft.EpochId;
+import org.kemari.ft.OpaqueRecord;
+import org.kemari.xen.DomainConfig;
+import org.kemari.xen.DomainType;
+import org.kemari.xen.Hypervisor;
+import org.kemari.xen.sim.SimHost;
+
+/**
+ * The secondary refuses a stream whose first epoch names devices its replica's device model does
+ * not have, before acknowledging that epoch: the device state could not be loaded at failover.
+ */
+@Timeout(20)
+class DeviceSetCheckTest {
+    private static final DeviceSet PRIMARY = DeviceSetTest.of(FakeQmp.PCI, FakeQmp.BLOCK);
+
+    @TempDir
+    Path runDir;
+
+    private final SimHost host = new SimHost();
+    private final Hypervisor hv = host.open();
+    private final int replica = hv.createDomain(new DomainConfig("g1-replica", DomainType.HVM, 1024, 1));
+    private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+
+    @AfterEach
+    void close() {
+        hv.close();
+        host.close();
+    }
+
+    private HvmTakeover takeover(DeviceModels models) {
+        HvmTakeover t = new HvmTakeover(models, new PrintStream(logBytes, true, StandardCharsets.UTF_8));
+        t.forget(hv, () -> replica);
+        return t;
+    }
+
+    private static List<OpaqueRecord> firstEpoch(DeviceSet devices) {
+        return List.of(new OpaqueRecord(OpaqueRecord.Kind.HVM_PLATFORM, new HvmPlatform(java.util.Map.of(), new byte[] {1}).encode()),
+                new OpaqueRecord(OpaqueRecord.Kind.DEVICE_SET, devices.encode()));
+    }
+
+    @Test
+    void aReplicaBuiltWithThePrimarysDevicesIsAccepted() throws Exception {
+        try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, replica), FakeQmp.GREETING, req -> List.of("{\"return\": {}}"))) {
+            HvmTakeover t = takeover(new DeviceModels(runDir, runDir));
+            t.committed(new EpochId(1), firstEpoch(PRIMARY));
+            assertThat(qemu.requests).anyMatch(r -> r.contains("query-pci")).anyMatch(r -> r.contains("query-block"));
+            assertThat(logBytes.toString(StandardCharsets.UTF_8)).contains("replica dom " + replica
+                    + ": its device model has the primary's 6 devices");
+        }
+    }
+
+    @Test
+    void aReplicaWithoutTheNicIsRefusedNamingIt() throws Exception {
+        String withoutNic = FakeQmp.PCI.replace(", " + FakeQmp.pci(4, 0, 0x8086, 0x100e, 0x0200), "");
+        try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, replica), FakeQmp.GREETING, withoutNic, FakeQmp.BLOCK,
+                req -> List.of("{\"return\": {}}"))) {
+            HvmTakeover t = takeover(new DeviceModels(runDir, runDir));
+            assertThatThrownBy(() -> t.committed(new EpochId(1), firstEpoch(PRIMARY)))
+                    .hasMessage("replica dom " + replica + "'s device model has other devices than the primary's: the primary's has"
+                            + " 'pci 00:04.0 8086:100e class 0200', the replica's has not (1 difference(s) in all); it could not"
+                            + " load the primary's device state at failover, so the stream is refused (give the replica the"
+                            + " guest's devices: replica.xl-config, docs/config-reference.md)");
+        }
+    }
+
+    @Test
+    void aReplicaWithADiskOfAnotherSizeIsRefused() throws Exception {
+        try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, replica), FakeQmp.GREETING, FakeQmp.PCI,
+                FakeQmp.BLOCK.replace("8388608", "4194304"), req -> List.of("{\"return\": {}}"))) {
+            HvmTakeover t = takeover(new DeviceModels(runDir, runDir));
+            assertThatThrownBy(() -> t.committed(new EpochId(1), firstEpoch(PRIMARY)))
+                    .hasMessageContaining("the primary's has 'block ide0-hd0 fixed 8388608', the replica's has not");
+        }
+    }
+
+    @Test
+    void aReplicaWithoutDeviceModelIsRefused() {
+        HvmTakeover t = takeover(DeviceModels.of(hv));
+        assertThatThrownBy(() -> t.committed(new EpochId(1), firstEpoch(PRIMARY)))
+                .hasMessage("the primary's guest has a device model with 6 devices, and replica dom " + replica
+                        + " here has none: it could not take over their state; refusing the stream");
+    }
+
+    @Test
+    void aMalformedRecordFailsTheEpochNamingIt() {
+        HvmTakeover t = takeover(DeviceModels.of(hv));
+        List<OpaqueRecord> records = List.of(new OpaqueRecord(OpaqueRecord.Kind.DEVICE_SET, "pci\n".getBytes(StandardCharsets.UTF_8)));
+        assertThatThrownBy(() -> t.committed(new EpochId(1), records))
+                .hasMessage("epoch 1, DEVICE_SET record: line 1 'pci' names no device");
+    }
+}
