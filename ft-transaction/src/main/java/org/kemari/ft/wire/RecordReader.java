@@ -10,14 +10,16 @@ import java.util.zip.CRC32C;
 /**
  * Reads and verifies records from a channel: length limit before allocation, unknown mandatory
  * types, zero padding, CRC32C and the reserved word (docs/ft-transaction.md §4). Whether a
- * record is allowed where it stands is the caller's business.
+ * record is allowed where it stands is the caller's business. Bodies are read into a direct
+ * buffer: a socket read into a heap buffer goes through a temporary direct one, a second copy
+ * of every byte of every page the stream carries.
  */
 public final class RecordReader {
     private final ReadableByteChannel in;
     private final int maxBody;
     private final ByteBuffer head = ByteBuffer.allocate(Wire.RECORD_HEAD).order(ByteOrder.LITTLE_ENDIAN);
     private final CRC32C crc = new CRC32C();
-    private ByteBuffer body = ByteBuffer.allocate(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+    private ByteBuffer body = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.LITTLE_ENDIAN);
     private long offset;
 
     /**
@@ -70,13 +72,13 @@ public final class RecordReader {
         int padded = Wire.align8((int) length);
         int total = padded + Wire.RECORD_TAIL;
         if (body.capacity() < total) {
-            body = ByteBuffer.allocate(Math.max(total, body.capacity() * 2)).order(ByteOrder.LITTLE_ENDIAN);
+            body = ByteBuffer.allocateDirect(Math.max(total, body.capacity() * 2)).order(ByteOrder.LITTLE_ENDIAN);
         }
         body.clear().limit(total);
         fill(in, body, start, name, "body");
         crc.reset();
         crc.update(head.flip());
-        crc.update(body.array(), 0, padded);
+        crc.update(body.duplicate().position(0).limit(padded));
         for (int i = (int) length; i < padded; i++) {
             if (body.get(i) != 0) {
                 throw new StreamException(ErrorCode.PROTOCOL, name, start, "padding is not zero");
