@@ -58,17 +58,20 @@ YAML
 
 pair_kemari() { "$PAIR_JAVA" $PAIR_JOPTS -jar "$PAIR_JAR" "$@"; }
 
-# pair_start: the receiver (until it listens, 120 s at most), then the primary.
+# pair_start: the receiver (until it listens, 120 s at most, 300 s with JFR), then the primary.
 pair_start() {
   local deadline
   # exec: $! must be the JVM itself, or a SIGSTOP (the case freezing a "dead" primary) would stop
   # only the subshell around it
   (exec "$PAIR_JAVA" $PAIR_JOPTS $(pair_jfr receive) -jar "$PAIR_JAR" receive -e --config "$W/g1.yaml" --state-dir "$W/secondary") > "$TB_OUT/receive.log" 2>&1 &
   RX=$!
-  deadline=$(( $(cut -d. -f1 /proc/uptime) + 120 ))
+  # with JFR (KEMARI_TB_JFR=1) the JVM spent 53-89 s under emulation before it ran kemari (2026-12-07)
+  local listen_s=120
+  [ "${TB_JFR:-0}" != 1 ] || listen_s=300
+  deadline=$(( $(cut -d. -f1 /proc/uptime) + listen_s ))
   until grep -q "listening on" "$TB_OUT/receive.log"; do
     kill -0 "$RX" 2>/dev/null || $PAIR_FAIL "kemari receive exited: $(tail -3 "$TB_OUT/receive.log")"
-    [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ] || $PAIR_FAIL "kemari receive not listening after 120 s"
+    [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ] || $PAIR_FAIL "kemari receive not listening after $listen_s s"
     sleep 0.5
   done
   (exec "$PAIR_JAVA" $PAIR_JOPTS $(pair_jfr protect) -jar "$PAIR_JAR" protect -e --config "$W/g1.yaml" --state-dir "$W/primary") > "$TB_OUT/protect.log" 2>&1 &
