@@ -22,6 +22,12 @@ public final class DaemonControl implements PairHost {
     private final Clock clock;
     /** How often the timings files are rewritten: the engine offers them at every phase report. */
     static final Duration TIMINGS_PERIOD = Duration.ofSeconds(1);
+    /**
+     * How often an unchanged phase and epoch are written again, to keep "updated" recent. The
+     * engine reports every 50-100 ms; rewriting the state file each time took half of a
+     * secondary JVM's cpu on the testbed's emulated dom0 (docs/benchmarks.md, "Why so slow").
+     */
+    static final Duration REFRESH_PERIOD = Duration.ofSeconds(1);
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile PairState state;
     private Instant timingsWritten = Instant.MIN;
@@ -35,7 +41,11 @@ public final class DaemonControl implements PairHost {
     /** Publishes the engine's phase and last durable epoch. */
     @Override
     public synchronized void report(PairPhase phase, long epoch) {
-        state = state.withProgress(phase, epoch, clock.instant());
+        Instant now = clock.instant();
+        if (phase == state.phase() && epoch == state.epoch() && now.isBefore(state.updated().plus(REFRESH_PERIOD))) {
+            return;
+        }
+        state = state.withProgress(phase, epoch, now);
         stateDir.write(state);
     }
 

@@ -185,6 +185,36 @@ class DaemonStateTest {
         assertThat(dir.resolve("web1.prom")).as("gone with the daemon").doesNotExist();
     }
 
+    /** The engine reports every 50-100 ms; the state file is rewritten on a change, else once a refresh period. */
+    @Test
+    void anUnchangedPhaseAndEpochAreWrittenAgainOnlyOncePerRefreshPeriod() {
+        MovableClock clock = new MovableClock(T0);
+        PairState initial = Daemon.initialState("web1", PairRole.PRIMARY, "web1", "b:8102", clock);
+        List<Instant> updated = new ArrayList<>();
+
+        Daemon.foreground(state(), initial, clock, control -> {
+            control.report(PairPhase.PROTECTED, 3);
+            updated.add(state().read("web1").orElseThrow().updated());
+            clock.advance(DaemonControl.REFRESH_PERIOD.minusMillis(1));
+            control.report(PairPhase.PROTECTED, 3);
+            updated.add(state().read("web1").orElseThrow().updated());
+            clock.advance(Duration.ofMillis(1));
+            control.report(PairPhase.PROTECTED, 3);
+            updated.add(state().read("web1").orElseThrow().updated());
+            clock.advance(Duration.ofMillis(10));
+            control.report(PairPhase.PROTECTED, 4);
+            updated.add(state().read("web1").orElseThrow().updated());
+            clock.advance(Duration.ofMillis(10));
+            control.report(PairPhase.DEGRADED, 4);
+            updated.add(state().read("web1").orElseThrow().updated());
+            assertThat(state().read("web1").orElseThrow().phase()).isEqualTo(PairPhase.DEGRADED);
+            return ExitCode.OK;
+        });
+
+        Instant refreshed = T0.plus(DaemonControl.REFRESH_PERIOD);
+        assertThat(updated).containsExactly(T0, T0, refreshed, refreshed.plusMillis(10), refreshed.plusMillis(20));
+    }
+
     /** A clock the test moves. */
     private static final class MovableClock extends Clock {
         private Instant now;
