@@ -48,13 +48,13 @@ public final class HvmTakeover implements EpochConsumer {
     @Override
     public void committed(EpochId epoch, List<OpaqueRecord> records) {
         for (OpaqueRecord r : records) {
-            if (r.kind() == OpaqueRecord.Kind.DEVICE_SET) {
-                checkDevices(epoch, DeviceSet.decode(r.payload(), epoch + ", DEVICE_SET record"));
+            if (r.kind() == OpaqueRecord.Kind.HVM_PLATFORM) {
+                last.set(HvmPlatform.decode(r.payload()));
             }
         }
         for (OpaqueRecord r : records) {
-            if (r.kind() == OpaqueRecord.Kind.HVM_PLATFORM) {
-                last.set(HvmPlatform.decode(r.payload()));
+            if (r.kind() == OpaqueRecord.Kind.DEVICE_SET) {
+                checkDevices(epoch, DeviceSet.decode(r.payload(), epoch + ", DEVICE_SET record"));
             }
         }
     }
@@ -74,17 +74,27 @@ public final class HvmTakeover implements EpochConsumer {
             hv = streamHv;
             replica = streamReplica.getAsInt();
         }
-        if (!models.present(hv.domain(replica).type())) {
-            throw new IllegalStateException("the primary's guest has a device model with " + primary.lines().size()
-                    + " devices, and replica dom " + replica + " here has none: it could not take over their state; refusing the stream");
+        DomainType type = hv.domain(replica).type();
+        Optional<String> why = models.present(type)
+                ? primary.difference(models.open(replica).deviceSet()).map(d -> "replica dom " + replica
+                        + "'s device model has other devices than the primary's: " + d)
+                : Optional.of("the primary's guest has a device model with " + primary.lines().size() + " devices, and replica dom "
+                        + replica + " here has none");
+        if (why.isEmpty()) {
+            log.println("kemari: receive: replica dom " + replica + ": its device model has the primary's " + primary.lines().size()
+                    + " devices");
+            return;
         }
-        primary.difference(models.open(replica).deviceSet()).ifPresent(why -> {
-            throw new IllegalStateException("replica dom " + replica + "'s device model has other devices than the primary's: " + why
-                    + "; it could not load the primary's device state at failover, so the stream is refused (give the replica"
-                    + " the guest's devices: replica.xl-config, docs/config-reference.md)");
-        });
-        log.println("kemari: receive: replica dom " + replica + ": its device model has the primary's " + primary.lines().size()
-                + " devices");
+        // a guest with PV drivers unplugs QEMU's emulated disks and NICs at boot, which a replica
+        // that never ran still has; such a guest cannot fail over anyway, and only failover needs the devices
+        Optional<String> refused = FailoverCheck.refusal(hv.domain(replica).name(), type, last.get());
+        if (refused.isPresent()) {
+            log.println("kemari: receive: replica dom " + replica + ": " + why.get() + "; failover is refused anyway ("
+                    + refused.get() + "), so the replica is kept up to date");
+            return;
+        }
+        throw new IllegalStateException(why.get() + "; it could not load the primary's device state at failover, so the stream is"
+                + " refused (give the replica the guest's emulated devices: replica.xl-config, docs/config-reference.md)");
     }
 
     /**

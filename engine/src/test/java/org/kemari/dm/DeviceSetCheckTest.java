@@ -73,7 +73,7 @@ class DeviceSetCheckTest {
                     .hasMessage("replica dom " + replica + "'s device model has other devices than the primary's: the primary's has"
                             + " 'pci 00:04.0 8086:100e class 0200', the replica's has not (1 difference(s) in all); it could not"
                             + " load the primary's device state at failover, so the stream is refused (give the replica the"
-                            + " guest's devices: replica.xl-config, docs/config-reference.md)");
+                            + " guest's emulated devices: replica.xl-config, docs/config-reference.md)");
         }
     }
 
@@ -91,8 +91,28 @@ class DeviceSetCheckTest {
     void aReplicaWithoutDeviceModelIsRefused() {
         HvmTakeover t = takeover(DeviceModels.of(hv));
         assertThatThrownBy(() -> t.committed(new EpochId(1), firstEpoch(PRIMARY)))
-                .hasMessage("the primary's guest has a device model with 6 devices, and replica dom " + replica
-                        + " here has none: it could not take over their state; refusing the stream");
+                .hasMessageStartingWith("the primary's guest has a device model with 6 devices, and replica dom " + replica
+                        + " here has none; it could not load the primary's device state at failover, so the stream is refused");
+    }
+
+    /**
+     * A guest with PV drivers unplugs QEMU's emulated NIC at boot; its never-booted replica's QEMU
+     * still has it. Such a guest cannot fail over (its upcall), so the replica is kept, with a warning.
+     */
+    @Test
+    void aGuestThatCannotFailOverAnywayKeepsItsReplicaDespiteOtherDevices() throws Exception {
+        String withoutNic = FakeQmp.PCI.replace(", " + FakeQmp.pci(4, 0, 0x8086, 0x100e, 0x0200), "");
+        DeviceSet unplugged = DeviceSetTest.of(withoutNic, FakeQmp.BLOCK);
+        try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, replica), FakeQmp.GREETING, req -> List.of("{\"return\": {}}"))) {
+            HvmTakeover t = takeover(new DeviceModels(runDir, runDir));
+            List<OpaqueRecord> epoch = List.of(new OpaqueRecord(OpaqueRecord.Kind.HVM_PLATFORM,
+                            new HvmPlatform(java.util.Map.of(HvmParams.CALLBACK_IRQ, 0x02000000000000f3L), new byte[] {1}).encode()),
+                    new OpaqueRecord(OpaqueRecord.Kind.DEVICE_SET, unplugged.encode()));
+            t.committed(new EpochId(1), epoch);
+            assertThat(logBytes.toString(StandardCharsets.UTF_8)).contains("the replica's has 'pci 00:04.0 8086:100e class 0200',"
+                    + " the primary's has not").contains("failover is refused anyway (guest g1-replica (HVM) registered an"
+                    + " event-channel upcall").contains("so the replica is kept up to date");
+        }
     }
 
     @Test
