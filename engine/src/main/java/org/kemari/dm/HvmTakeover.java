@@ -17,6 +17,7 @@ import java.util.function.IntSupplier;
 import org.kemari.ft.EpochConsumer;
 import org.kemari.ft.EpochId;
 import org.kemari.ft.OpaqueRecord;
+import org.kemari.xen.DomainInfo;
 import org.kemari.xen.DomainType;
 import org.kemari.xen.Hypervisor;
 import org.kemari.xen.XenStore;
@@ -74,7 +75,8 @@ public final class HvmTakeover implements EpochConsumer {
             hv = streamHv;
             replica = streamReplica.getAsInt();
         }
-        DomainType type = hv.domain(replica).type();
+        DomainInfo domain = hv.domain(replica);
+        DomainType type = domain.type();
         Optional<String> why = models.present(type)
                 ? primary.difference(models.open(replica).deviceSet()).map(d -> "replica dom " + replica
                         + "'s device model has other devices than the primary's: " + d)
@@ -87,7 +89,7 @@ public final class HvmTakeover implements EpochConsumer {
         }
         // a guest with PV drivers unplugs QEMU's emulated disks and NICs at boot, which a replica
         // that never ran still has; such a guest cannot fail over anyway, and only failover needs the devices
-        Optional<String> refused = FailoverCheck.refusal(hv.domain(replica).name(), type, last.get());
+        Optional<String> refused = FailoverCheck.refusal(domain.name(), type, last.get());
         if (refused.isPresent()) {
             log.println("kemari: receive: replica dom " + replica + ": " + why.get() + "; failover is refused anyway ("
                     + refused.get() + "), so the replica is kept up to date");

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,6 +27,9 @@ import org.kemari.xen.sim.SimHost;
 @Timeout(20)
 class DeviceSetCheckTest {
     private static final DeviceSet PRIMARY = DeviceSetTest.of(FakeQmp.PCI, FakeQmp.BLOCK);
+    /** The replica's QEMU of a guest whose e1000 at 00:04.0 is missing (or was unplugged). */
+    private static final String PCI_WITHOUT_NIC = FakeQmp.PCI.replace(", " + FakeQmp.pci(4, 0, 0x8086, 0x100e, 0x0200), "");
+    private static final Function<String, List<String>> ANSWER_ANYTHING = req -> List.of("{\"return\": {}}");
 
     @TempDir
     Path runDir;
@@ -54,7 +58,7 @@ class DeviceSetCheckTest {
 
     @Test
     void aReplicaBuiltWithThePrimarysDevicesIsAccepted() throws Exception {
-        try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, replica), FakeQmp.GREETING, req -> List.of("{\"return\": {}}"))) {
+        try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, replica), FakeQmp.GREETING, ANSWER_ANYTHING)) {
             HvmTakeover t = takeover(new DeviceModels(runDir, runDir));
             t.committed(new EpochId(1), firstEpoch(PRIMARY));
             assertThat(qemu.requests).anyMatch(r -> r.contains("query-pci")).anyMatch(r -> r.contains("query-block"));
@@ -65,9 +69,8 @@ class DeviceSetCheckTest {
 
     @Test
     void aReplicaWithoutTheNicIsRefusedNamingIt() throws Exception {
-        String withoutNic = FakeQmp.PCI.replace(", " + FakeQmp.pci(4, 0, 0x8086, 0x100e, 0x0200), "");
-        try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, replica), FakeQmp.GREETING, withoutNic, FakeQmp.BLOCK,
-                req -> List.of("{\"return\": {}}"))) {
+        try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, replica), FakeQmp.GREETING, PCI_WITHOUT_NIC, FakeQmp.BLOCK,
+                ANSWER_ANYTHING)) {
             HvmTakeover t = takeover(new DeviceModels(runDir, runDir));
             assertThatThrownBy(() -> t.committed(new EpochId(1), firstEpoch(PRIMARY)))
                     .hasMessage("replica dom " + replica + "'s device model has other devices than the primary's: the primary's has"
@@ -80,7 +83,7 @@ class DeviceSetCheckTest {
     @Test
     void aReplicaWithADiskOfAnotherSizeIsRefused() throws Exception {
         try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, replica), FakeQmp.GREETING, FakeQmp.PCI,
-                FakeQmp.BLOCK.replace("8388608", "4194304"), req -> List.of("{\"return\": {}}"))) {
+                FakeQmp.BLOCK.replace("8388608", "4194304"), ANSWER_ANYTHING)) {
             HvmTakeover t = takeover(new DeviceModels(runDir, runDir));
             assertThatThrownBy(() -> t.committed(new EpochId(1), firstEpoch(PRIMARY)))
                     .hasMessageContaining("the primary's has 'block ide0-hd0 fixed 8388608', the replica's has not");
@@ -101,9 +104,8 @@ class DeviceSetCheckTest {
      */
     @Test
     void aGuestThatCannotFailOverAnywayKeepsItsReplicaDespiteOtherDevices() throws Exception {
-        String withoutNic = FakeQmp.PCI.replace(", " + FakeQmp.pci(4, 0, 0x8086, 0x100e, 0x0200), "");
-        DeviceSet unplugged = DeviceSetTest.of(withoutNic, FakeQmp.BLOCK);
-        try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, replica), FakeQmp.GREETING, req -> List.of("{\"return\": {}}"))) {
+        DeviceSet unplugged = DeviceSetTest.of(PCI_WITHOUT_NIC, FakeQmp.BLOCK);
+        try (FakeQmp qemu = new FakeQmp(DeviceModel.socket(runDir, replica), FakeQmp.GREETING, ANSWER_ANYTHING)) {
             HvmTakeover t = takeover(new DeviceModels(runDir, runDir));
             List<OpaqueRecord> epoch = List.of(new OpaqueRecord(OpaqueRecord.Kind.HVM_PLATFORM,
                             new HvmPlatform(java.util.Map.of(HvmParams.CALLBACK_IRQ, 0x02000000000000f3L), new byte[] {1}).encode()),
