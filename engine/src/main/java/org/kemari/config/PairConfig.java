@@ -89,6 +89,7 @@ public record PairConfig(String name, String domain, Endpoint primary, Endpoint 
             v.add(new Violation("replica.name", "replica name '" + replica.name() + "' is the guest's own name;"
                     + " on one host (or after a failover) the two would be confused"));
         }
+        checkEmulatedDevices(v);
         if (tap.isEmpty() && !unsafe) {
             v.add(new Violation("tap", "tapping no devices lets output escape before it is replicated;"
                     + " set unsafe: true (or -F) to allow it"));
@@ -102,6 +103,25 @@ public record PairConfig(String name, String domain, Endpoint primary, Endpoint 
             }
         }
         return v;
+    }
+
+    /** An emulated disk has no output to hold: its writes are state. Only frames would be. */
+    private void checkEmulatedDevices(List<Violation> v) {
+        if (devices == null || !devices.emulated()) {
+            return;
+        }
+        if (!devices.nbd().isAbsolute()) {
+            v.add(new Violation("devices.nbd", "NBD socket " + devices.nbd() + " must be an absolute path, as the guest's"
+                    + " QEMU names it (file.server.path)"));
+        }
+        if (tap.contains(TapDevice.BLOCK)) {
+            v.add(new Violation("tap", "tap lists block, which holds writes to a disk both hosts share; with devices.nbd"
+                    + " each host keeps its own image and a write is state its epoch carries, never held: drop block from tap"));
+        }
+        if (tap.contains(TapDevice.NET) && devices.net() == null) {
+            v.add(new Violation("tap", "tap lists net, but devices has no net: kemari serves no NIC of this guest and"
+                    + " can hold none of its frames; with an emulated disk alone set tap: [] and unsafe: true"));
+        }
     }
 
     private void checkWitness(List<Violation> v) {

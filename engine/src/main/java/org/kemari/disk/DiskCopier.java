@@ -51,6 +51,12 @@ final class DiskCopier implements AutoCloseable {
         }
     }
 
+    /** Waits up to {@code millis} for the copy to end (complete, stopped or failed); true if it has. */
+    boolean awaitEnd(long millis) throws InterruptedException {
+        thread.join(millis);
+        return !thread.isAlive();
+    }
+
     @Override
     public void close() throws InterruptedException {
         thread.interrupt();

@@ -1,5 +1,6 @@
 package org.kemari.pair;
 
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import org.kemari.config.Devices;
 import org.kemari.config.PairConfig;
@@ -38,7 +39,10 @@ final class PairDevices implements GuestDevices {
         }
     };
 
-    static GuestDevices of(PairConfig pair, Hypervisor hv) {
+    static GuestDevices of(PairConfig pair, Hypervisor hv, PrintStream log) {
+        if (pair.devices() != null && pair.devices().emulated()) {
+            return EmulatedDevices.start(pair, log);
+        }
         if (pair.devices() == null && pair.tap().isEmpty() && pair.unsafe()) {
             return NONE;
         }

@@ -201,7 +201,8 @@ final class PrimarySide {
                 .withGroupCommit(pair.sync().groupCommit())
                 .withTimeouts(pair.heartbeat().interval(), pair.heartbeat().timeout());
         try (PlatformCapture platform = PlatformCapture.open(hv, domid, DeviceModels.of(hv));
-             EpochSender sender = new EpochSender(hv, domid, link, sc)) {
+             EpochSender sender = new EpochSender(hv, domid, link, sc);
+             DeviceStream deviceStream = devices.stream(sender, this::warn)) {
             sender.addContributor(new TapContributor(gate));
             sender.addContributor(platform);
             platform.failoverRefusal(pair.domain()).ifPresent(why -> log.println("kemari: protect: " + pair.name()
@@ -214,7 +215,7 @@ final class PrimarySide {
 
                 @Override
                 public void warning(String message) {
-                    log.println("kemari: protect: " + pair.name() + ": WARNING: " + message);
+                    warn(message);
                 }
 
                 @Override
@@ -236,13 +237,17 @@ final class PrimarySide {
                 rejected(EngineException.Kind.PROTOCOL, alone(), "speaks another protocol", foreign);
                 return;
             }
+            EpochId ready = deviceStream.ready(first, () -> phase.stopRequested() || fenced);
+            if (ready == null) {
+                return;
+            }
             everProtected = true;
             if (rejectedInARow > 0) {
                 log.println("kemari: protect: " + pair.name() + ": secondary " + link.peer() + " accepted us again");
             }
             rejectedInARow = 0;
             barrier.protectWith(sender);
-            log.println("kemari: protect: " + pair.name() + ": protected from " + first);
+            log.println("kemari: protect: " + pair.name() + ": protected from " + ready);
             while (sender.failure() == null && !phase.stopRequested() && !fenced) {
                 if (phase.switchoverRequested() && switchOver(sender, tap, link.peer())) {
                     return;
@@ -336,6 +341,10 @@ final class PrimarySide {
             log.println("kemari: protect: " + pair.name() + ": WARNING: " + left + " output request(s) still held at the handover;"
                     + " the secondary performs them again from its replica");
         }
+    }
+
+    private void warn(String message) {
+        log.println("kemari: protect: " + pair.name() + ": WARNING: " + message);
     }
 
     /** The phase while no secondary protects the guest. */

@@ -6,10 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.kemari.config.PairConfig;
 import org.kemari.ft.receive.ReplicaFactory;
 import org.kemari.tap.WitnessLease;
+import org.kemari.xen.DomainInfo;
 import org.kemari.xen.Hypervisor;
 
 /**
@@ -35,6 +37,9 @@ public final class ReplicationEngine {
     /** xl create waits for hotplug scripts, which took up to 40 s on an emulated, loaded dom0. */
     private static final Duration XL_LIMIT = Duration.ofSeconds(180);
 
+    /** The devices {@link #create} started for the guest it built, served by the next protect. */
+    private GuestDevices created;
+
     /**
      * Called by protect before the domain is looked up, with the pair's backend open: refuses
      * at once if another host holds the witness lease (the guest may run there), before this
@@ -56,6 +61,31 @@ public final class ReplicationEngine {
         support.prepareHost(pair, hv, log);
     }
 
+    /**
+     * Primary, `kemari protect --create`: starts what the guest's device model needs from its
+     * first instant (QEMU exits at start when its NBD server is not up), then builds the guest with
+     * `xl create`, named as the pair's domain; the next {@link #protect} serves those devices.
+     * In the daemon's own process: the devices live as long as it does.
+     */
+    public DomainInfo create(PairConfig pair, Hypervisor hv, Path xlConfig, PrintStream log) {
+        if (!"xen".equals(hv.backend())) {
+            throw new EngineException(EngineException.Kind.UNSUPPORTED, pair.name() + ": --create builds the guest with xl create;"
+                    + " backend " + hv.backend() + " has no xl");
+        }
+        GuestDevices devices = PairDevices.of(pair, hv, log);
+        try {
+            XlCommand.of("xl", XL_LIMIT).run(List.of("create", "-q", xlConfig.toString(), "name=\"" + pair.domain() + "\""));
+            DomainInfo guest = hv.lookup(pair.domain());
+            log.println("kemari: protect: " + pair.name() + ": created dom " + guest.domid() + " (" + pair.domain() + ") from "
+                    + xlConfig);
+            created = devices;
+            return guest;
+        } catch (RuntimeException e) {
+            devices.close();
+            throw new EngineException(EngineException.Kind.FAILURE, pair.name() + ": --create " + xlConfig + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Secondary: accept the stream, keep the replica, fail over when the primary dies. */
     public Outcome receive(PairRun s) {
         BackendSupport.of(s.hypervisor()).install();
@@ -68,9 +98,11 @@ public final class ReplicationEngine {
         Process receiver = s.receiverCommand() == null ? null : startReceiver(s);
         PhaseReporter phase = new PhaseReporter(s.host(), pair.name());
         WitnessLease lease = lease(pair, OwnerNames.primary(pair), s);
-        PrimarySide primary = new PrimarySide(pair, s.hypervisor(), s.domain().domid(), PairDevices.of(pair, s.hypervisor()), phase,
+        GuestDevices devices = created != null ? created : PairDevices.of(pair, s.hypervisor(), s.log());
+        created = null;
+        PrimarySide primary = new PrimarySide(pair, s.hypervisor(), s.domain().domid(), devices, phase,
                 s.log(), lease, p -> s.host().syncProgress(p.roundSent(), p.roundPages()));
-        try {
+        try (devices) {
             boolean stopped = primary.run();
             return primary.handedOver() ? Outcome.HANDED_OVER : stopped ? Outcome.STOPPED : Outcome.FAILED_OVER;
         } catch (InterruptedException e) {
@@ -106,8 +138,8 @@ public final class ReplicationEngine {
         PairConfig pair = s.pair();
         PhaseReporter phase = new PhaseReporter(s.host(), pair.name());
         WitnessLease lease = lease(pair, OwnerNames.secondary(pair), s);
-        try {
-            boolean failedOver = new SecondarySide(pair, s.hypervisor(), replicas(pair, s.hypervisor()), PairDevices.of(pair, s.hypervisor()),
+        try (GuestDevices devices = PairDevices.of(pair, s.hypervisor(), s.log())) {
+            boolean failedOver = new SecondarySide(pair, s.hypervisor(), replicas(pair, s.hypervisor()), devices,
                     phase, s.log(), lease, s.manualFailover(), p -> s.host().syncProgress(p.roundSent(), p.roundPages())).run();
             return failedOver ? Outcome.FAILED_OVER : Outcome.STOPPED;
         } catch (IOException e) {

@@ -119,6 +119,7 @@ final class SecondarySide {
             rx.addConsumer(EpochConsumer.of(OpaqueRecord.Kind.EVENT_TAP_LOG, (epoch, records) -> keepHeldLog(records)));
             platform.forget(hv, rx::replicaDomid);
             rx.addConsumer(platform);
+            devices.receive(rx);
             rx.start();
             log.println("kemari: receive: " + pair.name() + ": " + link.peer() + " connected");
             // The lease is watched as often as the primary renews it: a takeover waits one lease
@@ -292,7 +293,7 @@ final class SecondarySide {
      * that may come back. The replica stays paused for the administrator (docs/failover.md).
      */
     private void refuseIfImpossible(int replica, EpochId epoch) {
-        Optional<String> why = platform.refusal(hv, replica, pair.domain());
+        Optional<String> why = platform.refusal(hv, replica, pair.domain()).or(devices::refusal);
         if (why.isPresent()) {
             String line = why.get() + "; replica dom " + replica + " kept paused at " + epoch;
             log.println("kemari: receive: " + pair.name() + ": failover refused: " + line);

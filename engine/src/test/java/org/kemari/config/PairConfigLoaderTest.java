@@ -127,6 +127,18 @@ class PairConfigLoaderTest {
     }
 
     @Test
+    void anEmulatedDiskIsThisHostsOwnImageAndHoldsNothing() {
+        String emulated = "security:\n  insecure: true\ndevices:\n  disk: web1.img\n  nbd: /run/kemari/web1.nbd\n";
+        Devices d = parse(minimal(emulated + "tap: []\nunsafe: true\n")).devices();
+        assertThat(d).isEqualTo(new Devices(dir.resolve("web1.img"), null, Path.of("/run/kemari/web1.nbd")));
+        assertThat(d.emulated()).isTrue();
+        assertThat(failure(minimal(emulated)).getMessage()).contains("tap lists block").contains("each host keeps its own image");
+        assertThat(failure(minimal(emulated + "tap: net\n")).getMessage()).contains("tap lists net, but devices has no net");
+        assertThat(failure(minimal(emulated.replace("/run/kemari/web1.nbd", "web1.nbd") + "tap: []\nunsafe: true\n")).getMessage())
+                .startsWith("pair.yaml:10:").contains("NBD socket web1.nbd must be an absolute path");
+    }
+
+    @Test
     void malformedYamlIsReportedAtLineAndColumn() {
         ConfigException e = failure("domain: web1\nprimary: [a\nsecondary: b\n");
 

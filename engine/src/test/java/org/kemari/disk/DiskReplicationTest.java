@@ -2,15 +2,12 @@ package org.kemari.disk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,9 +18,6 @@ import org.kemari.ft.receive.EpochReceiver;
 import org.kemari.ft.receive.ReceiverConfig;
 import org.kemari.ft.send.EpochSender;
 import org.kemari.ft.send.SenderConfig;
-import org.kemari.ft.transport.Link;
-import org.kemari.ft.transport.Transport;
-import org.kemari.ft.transport.TransportConfig;
 import org.kemari.xen.Hypervisor;
 import org.kemari.xen.sim.GuestSpec;
 import org.kemari.xen.sim.SimHost;
@@ -70,12 +64,12 @@ class DiskReplicationTest {
 
         Hypervisor primary = primaryHost.open();
         int dom = primaryHost.createGuest(GuestSpec.memtouch("guest").withWorkingSetPages(64).withMemoryMiB(4));
-        Link[] links = connect();
-        EpochReceiver rx = keep(new EpochReceiver(secondaryHost.open(), links[1], ReceiverConfig.defaults("guest-replica")));
+        LoopbackLinks links = keep(LoopbackLinks.open());
+        EpochReceiver rx = keep(new EpochReceiver(secondaryHost.open(), links.secondary(), ReceiverConfig.defaults("guest-replica")));
         DiskReplica replica = new DiskReplica(secondaryImage);
         rx.addConsumer(replica);
         rx.start();
-        EpochSender tx = keep(new EpochSender(primary, dom, links[0], SenderConfig.defaults().withMaxInterval(NO_TIMED_EPOCHS)));
+        EpochSender tx = keep(new EpochSender(primary, dom, links.primary(), SenderConfig.defaults().withMaxInterval(NO_TIMED_EPOCHS)));
         tx.addContributor(log);
         log.begin();
         tx.start();
@@ -120,20 +114,5 @@ class DiskReplicationTest {
     private <T extends AutoCloseable> T keep(T resource) {
         cleanup.add(resource);
         return resource;
-    }
-
-    private Link[] connect() throws Exception {
-        TransportConfig insecure = TransportConfig.insecure();
-        try (Transport.Acceptor acceptor = Transport.listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), insecure)) {
-            CompletableFuture<Link> accepted = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return acceptor.accept();
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-            Link p = keep(Transport.connect(acceptor.address(), insecure));
-            return new Link[] {p, keep(accepted.get(10, TimeUnit.SECONDS))};
-        }
     }
 }

@@ -3,6 +3,8 @@ package org.kemari.pair;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.Set;
@@ -17,6 +19,7 @@ import org.kemari.config.SyncPolicy;
 import org.kemari.config.TapDevice;
 import org.kemari.xen.Hypervisor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The engine's UNSUPPORTED kind (exit 10, ENGINE_MISSING, on the command line): a pair whose
@@ -41,8 +44,33 @@ class EngineMissingTest {
                 Backend.XEN, SyncPolicy.DEFAULT, Heartbeat.DEFAULT, null, Set.of(TapDevice.BLOCK), Compression.NONE,
                 Security.insecure(), false, new Devices(Path.of("/srv/g1.img"), new Endpoint("127.0.0.1", 9000)), null);
 
-        assertThatThrownBy(() -> PairDevices.of(pair, backendNamed("xen")))
+        assertThatThrownBy(() -> PairDevices.of(pair, backendNamed("xen"), new PrintStream(OutputStream.nullOutputStream())))
                 .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.UNSUPPORTED))
                 .hasMessageContaining("cannot find a guest's frontends on backend xen");
+    }
+
+    @Test
+    void anEmulatedDiskWithANetIsRefusedUntilTheConnectorIsWired(@TempDir Path dir) {
+        PairConfig pair = emulated(new Devices(dir.resolve("g1.img"), new Endpoint("127.0.0.1", 9000), dir.resolve("g1.nbd")));
+
+        assertThatThrownBy(() -> PairDevices.of(pair, backendNamed("xen"), new PrintStream(OutputStream.nullOutputStream())))
+                .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.UNSUPPORTED))
+                .hasMessageContaining("devices.net with devices.nbd");
+    }
+
+    @Test
+    void anEmulatedDiskWhoseImageIsMissingIsAConfigErrorNamingIt(@TempDir Path dir) {
+        Path image = dir.resolve("g1.img");
+        PairConfig pair = emulated(new Devices(image, null, dir.resolve("g1.nbd")));
+
+        assertThatThrownBy(() -> PairDevices.of(pair, backendNamed("xen"), new PrintStream(OutputStream.nullOutputStream())))
+                .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.CONFIG))
+                .hasMessageContaining(image.toString());
+    }
+
+    private static PairConfig emulated(Devices devices) {
+        return new PairConfig("g1", "g1", new Endpoint("127.0.0.1", 8102), new Endpoint("127.0.0.1", 8103),
+                Backend.XEN, SyncPolicy.DEFAULT, Heartbeat.DEFAULT, null, Set.of(), Compression.NONE,
+                Security.insecure(), true, devices, null);
     }
 }

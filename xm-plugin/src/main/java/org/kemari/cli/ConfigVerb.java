@@ -8,6 +8,7 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.kemari.config.DidYouMean;
 import org.kemari.config.Durations;
+import org.kemari.config.Devices;
 import org.kemari.config.PairConfig;
 import org.kemari.config.PairConfigLoader;
 import org.kemari.config.Security;
@@ -80,13 +81,18 @@ final class ConfigVerb implements Verb {
         row(sb, "compression", c.compression().token());
         row(sb, "devices.disk", c.devices() == null ? "none" : c.devices().disk().toString());
         if (c.devices() != null) {
-            row(sb, "devices.net", c.devices().net().toString());
+            row(sb, "devices.net", c.devices().net() == null ? "none" : c.devices().net().toString());
+            row(sb, "devices.nbd", c.devices().emulated() ? c.devices().nbd().toString() : "none (kemari's own backends)");
         }
         row(sb, "replica.xl-config", c.replica() == null ? "none (backend sim only)" : c.replica().xlConfig().toString());
         row(sb, "replica.name", c.replicaName());
         row(sb, "security", c.security().kind().name().toLowerCase());
         c.security().files().forEach((key, path) -> row(sb, key, path.toString()));
         row(sb, "unsafe", Boolean.toString(c.unsafe()));
+        if (c.devices() != null && c.devices().emulated()) {
+            sb.append("in the xl configs of the guest and of its replica (HVM, xen_platform_pci=0, no disk line for this disk):\n  ")
+                    .append(xlDeviceModelArgs(c.devices())).append('\n');
+        }
         return sb.toString();
     }
 
@@ -102,7 +108,10 @@ final class ConfigVerb implements Verb {
                 .field("lease_file", c.witness().leaseFile().toString())
                 .field("lease_duration_ms", c.witness().leaseDuration().toMillis()).toString();
         String devices = c.devices() == null ? "null" : new Json().field("disk", c.devices().disk().toString())
-                .field("net", c.devices().net().toString()).toString();
+                .raw("net", c.devices().net() == null ? "null" : Json.quote(c.devices().net().toString()))
+                .raw("nbd", c.devices().emulated() ? Json.quote(c.devices().nbd().toString()) : "null")
+                .raw("device_model_args_hvm", Json.array(c.devices().deviceModelArgs().stream().map(Json::quote).toList()))
+                .toString();
         Security s = c.security();
         Json security = new Json().field("kind", s.kind().name().toLowerCase());
         s.files().forEach((key, path) -> security.field(key.substring("security.".length()), path.toString()));
@@ -114,6 +123,12 @@ final class ConfigVerb implements Verb {
                 .field("compression", c.compression().token()).raw("devices", devices)
                 .raw("security", security.toString())
                 .field("unsafe", c.unsafe()).toString();
+    }
+
+    /** The xl config line, in xl's own syntax: a list of quoted strings. */
+    static String xlDeviceModelArgs(Devices d) {
+        return "device_model_args_hvm = [ " + d.deviceModelArgs().stream().map(a -> "\"" + a + "\"").collect(Collectors.joining(", "))
+                + " ]";
     }
 
     private static String tap(PairConfig c) {

@@ -2,6 +2,7 @@ package org.kemari.cli;
 
 import org.kemari.pair.StateDir;
 import org.kemari.config.PairConfig;
+import org.kemari.xen.DomainInfo;
 import org.kemari.xen.Hypervisor;
 
 /**
@@ -28,6 +29,14 @@ public interface Engine {
      * Domain-0). Does nothing by default; on Xen the guest is the administrator's.
      */
     default void prepareHost(PairConfig pair, Hypervisor hypervisor, java.io.PrintStream log) {
+    }
+
+    /**
+     * protect --create, in the daemon's process: starts the devices the guest's device model needs
+     * from its first instant, then builds the guest from {@code xlConfig}; returns it.
+     */
+    default DomainInfo create(PairConfig pair, Hypervisor hypervisor, java.nio.file.Path xlConfig, java.io.PrintStream log) {
+        throw missingError("protect");
     }
 
     /** Primary: initial sync, then epochs until stopped or failed over. Runs in the foreground. */

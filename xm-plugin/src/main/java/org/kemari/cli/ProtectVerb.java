@@ -1,6 +1,9 @@
 package org.kemari.cli;
 
 import org.kemari.pair.PairRole;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 import org.kemari.config.PairConfig;
 import org.kemari.xen.DomainInfo;
@@ -33,9 +36,15 @@ final class ProtectVerb implements Verb {
                 + " failed over and the guest now runs on the secondary.";
     }
 
+    /** Builds the guest first: its QEMU must find kemari's NBD server up when it starts. */
+    static final String CREATE = "create";
+
     @Override
     public Options options() {
-        return PairOptions.replication(true);
+        return PairOptions.replication(true).addOption(Option.builder().longOpt(CREATE).hasArg().argName("xl-config")
+                .desc("create the guest with 'xl create <xl-config>' (named as the pair's domain) once kemari serves its devices,"
+                        + " then protect it; needed when devices.nbd serves its disk, since its QEMU exits at start without"
+                        + " the NBD server").get());
     }
 
     /**
@@ -66,18 +75,36 @@ final class ProtectVerb implements Verb {
         String dest = in.args().isEmpty() ? null : in.arg(1, "destination host[:port] after the domain");
         PairConfig resolved = PairOptions.resolve(in, domain, dest, PairOptions.localEndpoint());
         PairConfig pair = dest == null ? LocalSide.asPrimary(resolved) : resolved;
+        Path create = in.has(CREATE) ? Path.of(in.value(CREATE)).toAbsolutePath() : null;
         try (Hypervisor hv = Backends.open(pair.backend())) {
             in.engine().prepareHost(pair, hv, in.err());
-            DomainInfo guest = Backends.lookup(hv, pair.domain());
-            if (guest.domid() == 0) {
+            DomainInfo guest = create == null ? Backends.lookup(hv, pair.domain()) : null;
+            if (guest != null && guest.domid() == 0) {
                 throw new CliException(ExitCode.USAGE, "'" + pair.domain() + "' is Domain-0, the control domain;"
                         + " only guests can be protected");
             }
+            if (create != null) {
+                refuseCreate(hv, pair, create);
+            }
             in.engine().require(name());
             String receiver = receiverCommand(in, pair);
-            return Daemon.serve(in, pair.name(), PairRole.PRIMARY, guest.name(), pair.secondary().toString(),
-                    control -> in.engine().protect(new PairSession(pair, hv, guest, control,
+            return Daemon.serve(in, pair.name(), PairRole.PRIMARY, guest != null ? guest.name() : pair.domain(), pair.secondary().toString(),
+                    control -> in.engine().protect(new PairSession(pair, hv,
+                            guest != null ? guest : in.engine().create(pair, hv, create, in.err()), control,
                             ProgressMeter.forStderr(in), in.err(), receiver)));
+        }
+    }
+
+    /** --create builds a new guest: its config must be there, and no domain may have its name yet. */
+    private static void refuseCreate(Hypervisor hv, PairConfig pair, Path xlConfig) {
+        if (!Files.isRegularFile(xlConfig)) {
+            throw new CliException(ExitCode.USAGE, "--create: no xl config file " + xlConfig);
+        }
+        for (DomainInfo d : hv.domains()) {
+            if (d.name().equals(pair.domain())) {
+                throw new CliException(ExitCode.USAGE, "--create: dom " + d.domid() + " is already named '" + pair.domain()
+                        + "'; protect it without --create, or destroy it first");
+            }
         }
     }
 }

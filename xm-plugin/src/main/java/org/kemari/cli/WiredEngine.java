@@ -15,6 +15,7 @@ import org.kemari.pair.PairPhase;
 import org.kemari.pair.PairRun;
 import org.kemari.pair.ReplicationEngine;
 import org.kemari.pair.StateDir;
+import org.kemari.xen.DomainInfo;
 import org.kemari.xen.Hypervisor;
 
 /**
@@ -34,6 +35,11 @@ final class WiredEngine implements Engine {
     @Override
     public void prepareHost(PairConfig pair, Hypervisor hypervisor, PrintStream log) {
         engine.prepareHost(pair, hypervisor, log);
+    }
+
+    @Override
+    public DomainInfo create(PairConfig pair, Hypervisor hypervisor, Path xlConfig, PrintStream log) {
+        return engine.create(pair, hypervisor, xlConfig, log);
     }
 
     @Override

@@ -131,9 +131,36 @@ class KemariTest {
                 + "{\"interval_ms\":100,\"timeout_ms\":1000},\"witness\":{\"lease_file\":"
                 + "\"/srv/shared/kemari/web1.lease\",\"lease_duration_ms\":3000},\"tap\":[\"block\",\"net\"],"
                 + "\"compression\":\"lz4-delta\",\"devices\":{\"disk\":\"/srv/shared/kemari/web1.img\","
-                + "\"net\":\"gw.example.org:9000\"},\"security\":{\"kind\":\"tls\",\"tls.cert\":\""
+                + "\"net\":\"gw.example.org:9000\",\"nbd\":null,\"device_model_args_hvm\":[]},\"security\":{\"kind\":\"tls\",\"tls.cert\":\""
                 + dir.resolve("tls/dom0.crt") + "\",\"tls.key\":\"" + dir.resolve("tls/dom0.key") + "\",\"tls.ca\":\""
                 + dir.resolve("tls/ca.crt") + "\"},\"unsafe\":false}\n");
+    }
+
+    @Test
+    void configCheckPrintsTheQemuLineForAnEmulatedDisk() throws IOException {
+        Path f = writeConfig("domain: web1\nprimary: a:8102\nsecondary: b\nsecurity:\n  insecure: true\nunsafe: true\ntap: []\n"
+                + "devices:\n  disk: /srv/web1.img\n  nbd: /run/kemari/web1.nbd\n");
+        Run r = kemari("config", "check", f.toString());
+
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).containsPattern("devices.nbd +/run/kemari/web1.nbd\n")
+                .containsPattern("devices.net +none\n")
+                .contains("  device_model_args_hvm = [ \"-drive\", \"driver=raw,file.driver=nbd,file.server.type=unix,"
+                        + "file.server.path=/run/kemari/web1.nbd,file.reconnect-delay=10,if=ide\" ]\n");
+        assertThat(kemari("config", "check", f.toString(), "--json").out())
+                .contains("\"devices\":{\"disk\":\"/srv/web1.img\",\"net\":null,\"nbd\":\"/run/kemari/web1.nbd\","
+                        + "\"device_model_args_hvm\":[\"-drive\",\"driver=raw,");
+    }
+
+    @Test
+    void protectCreateNeedsTheXlConfig() throws IOException {
+        Path f = writeConfig("domain: web1\nprimary: a:8102\nsecondary: b\nsecurity:\n  insecure: true\nunsafe: true\ntap: []\n"
+                + "backend: sim\n");
+        Path missing = dir.resolve("web1.cfg");
+        Run r = kemari("protect", "--config", f.toString(), "--create", missing.toString(), "-e");
+
+        assertThat(r.code()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(r.errorLine()).endsWith("--create: no xl config file " + missing);
     }
 
     @Test
@@ -344,7 +371,7 @@ class KemariTest {
         List<String> args = new ArrayList<>(List.of(base));
         args.addAll(List.of("--disk", "g.img", "--net", "sink:9"));
         assertThat(Run.of(engine, dir.resolve("state"), args.toArray(String[]::new)).code()).isZero();
-        assertThat(seen).containsExactly("Devices[disk=" + Path.of("g.img").toAbsolutePath() + ", net=sink:9]");
+        assertThat(seen).containsExactly("Devices[disk=" + Path.of("g.img").toAbsolutePath() + ", net=sink:9, nbd=null]");
 
         List<String> half = new ArrayList<>(List.of(base));
         half.addAll(List.of("--disk", "g.img"));
