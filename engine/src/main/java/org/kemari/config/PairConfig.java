@@ -105,14 +105,29 @@ public record PairConfig(String name, String domain, Endpoint primary, Endpoint 
         return v;
     }
 
-    /** An emulated disk has no output to hold: its writes are state. Only frames would be. */
+    /** An emulated disk has no output to hold: its writes are state. Only frames are. */
     private void checkEmulatedDevices(List<Violation> v) {
-        if (devices == null || !devices.emulated()) {
+        if (devices == null) {
+            return;
+        }
+        if (devices.netdev() != null && !devices.emulated()) {
+            v.add(new Violation("devices.netdev", "devices.netdev is QEMU's emulated NIC, served with the emulated disk:"
+                    + " it needs devices.nbd"));
+        }
+        if (!devices.emulated()) {
             return;
         }
         if (!devices.nbd().isAbsolute()) {
             v.add(new Violation("devices.nbd", "NBD socket " + devices.nbd() + " must be an absolute path, as the guest's"
                     + " QEMU names it (file.server.path)"));
+        }
+        if (devices.netdev() != null && !devices.netdev().isAbsolute()) {
+            v.add(new Violation("devices.netdev", "net socket " + devices.netdev() + " must be an absolute path, as the guest's"
+                    + " QEMU names it (addr.path)"));
+        }
+        if (devices.net() != null && devices.netdev() == null) {
+            v.add(new Violation("devices.net", "devices.net with devices.nbd needs devices.netdev: the socket of QEMU's"
+                    + " emulated NIC whose frames go there"));
         }
         if (tap.contains(TapDevice.BLOCK)) {
             v.add(new Violation("tap", "tap lists block, which holds writes to a disk both hosts share; with devices.nbd"
@@ -120,7 +135,8 @@ public record PairConfig(String name, String domain, Endpoint primary, Endpoint 
         }
         if (tap.contains(TapDevice.NET) && devices.net() == null) {
             v.add(new Violation("tap", "tap lists net, but devices has no net: kemari serves no NIC of this guest and"
-                    + " can hold none of its frames; with an emulated disk alone set tap: [] and unsafe: true"));
+                    + " can hold none of its frames; give devices.netdev and devices.net, or with an emulated disk alone"
+                    + " set tap: [] and unsafe: true"));
         }
     }
 

@@ -34,7 +34,7 @@ public final class PairConfigLoader {
     static final Set<String> WITNESS = keys("lease-file", "lease-duration");
     static final Set<String> SECURITY = keys("tls", "psk-file", "insecure");
     static final Set<String> TLS = keys("cert", "key", "ca");
-    static final Set<String> DEVICES = keys("disk", "net", "nbd");
+    static final Set<String> DEVICES = keys("disk", "net", "nbd", "netdev");
     static final Set<String> REPLICA = keys("xl-config", "name");
 
     private static final int MAX_CONFIG_CHARS = 1 << 20;
@@ -126,10 +126,11 @@ public final class PairConfigLoader {
             Path nbd = dv.value("nbd", Path::of).orElse(null);
             Path disk = dv.required(dv.value("disk", Path::of), "disk",
                     nbd == null ? "the shared raw disk image" : "this host's own raw image of the guest's disk");
-            Endpoint net = nbd == null
+            Path netdev = dv.value("netdev", Path::of).orElse(null);
+            Endpoint net = nbd == null || netdev != null
                     ? dv.required(dv.value("net", Endpoint::parse), "net", "host:port the guest's packets go to")
                     : dv.value("net", Endpoint::parse).orElse(null);
-            devices = new Devices(baseDir.resolve(disk), net, nbd);
+            devices = new Devices(baseDir.resolve(disk), net, nbd, netdev);
         }
         ReplicaDomain replica = null;
         if (top.has("replica")) {

@@ -14,8 +14,9 @@ import org.kemari.tap.EventTap;
  * <p>On a protected primary every frame the guest transmits is output: it goes to event-tap as a
  * request of a {@link HeldFrames} ring, which asks for an epoch (event mode) and forwards it only
  * once an epoch captured after it was read is acknowledged. On a replica after failover the
- * connector first forwards the last committed epoch's {@link NetOutputLog}, then forwards the
- * guest's frames at once. Frames from {@code devices.net} go to the guest as they come: they
+ * connector first forwards the last committed epoch's {@link NetOutputLog}, then holds the
+ * guest's frames the same way (its tap lets them go at once while no secondary protects it).
+ * Frames from {@code devices.net} go to the guest as they come: they
  * change only the guest, whose state the next epoch carries.
  *
  * <p>In the engine module, not evtchn-tap: event-tap decides when output may go and knows no
@@ -58,7 +59,7 @@ public final class NetConnector implements AutoCloseable {
         this.maxFrame = maxFrame;
         this.log = log;
         this.tap = tap;
-        this.held = tap == null ? null : new HeldFrames(qemu.name(), this::forward);
+        this.held = new HeldFrames(qemu.name(), this::forward);
         this.fromGuest = thread("kemari-net-from-guest " + qemu.name(), this::pumpFromGuest);
         this.toGuest = thread("kemari-net-to-guest " + endpoint.name(), this::pumpToGuest);
     }
@@ -80,13 +81,15 @@ public final class NetConnector implements AutoCloseable {
 
     /**
      * The replica's connector at failover: forwards the frames of the last committed epoch
-     * ({@code committed}), then every frame its guest transmits, at once.
+     * ({@code committed}), then holds every frame its guest transmits by {@code tap}, as a
+     * primary does: the failed-over guest is protected again once a secondary answers, and until
+     * then its tap lets frames go at once.
      *
      * @throws IOException naming the socket or endpoint that is not there, or the failed send
      */
     public static NetConnector afterFailover(Path qemuSocket, int maxFrame, InetSocketAddress devicesNet, NetOutputLog committed,
-                                             PrintStream log) throws IOException {
-        NetConnector c = connect(qemuSocket, maxFrame, devicesNet, null, log);
+                                             EventTap tap, PrintStream log) throws IOException {
+        NetConnector c = connect(qemuSocket, maxFrame, devicesNet, tap, log);
         try {
             for (byte[] frame : committed.frames()) {
                 c.endpoint.write(frame);
@@ -97,7 +100,8 @@ public final class NetConnector implements AutoCloseable {
                     + " frames of the last committed epoch: " + e.getMessage(), e);
         }
         log.println("net connector: forwarded the " + committed.frames().size() + " frame(s) the last committed epoch held to "
-                + c.endpoint.name() + "; the replica's frames from " + c.qemu.name() + " now go out at once");
+                + c.endpoint.name() + "; the replica's frames from " + c.qemu.name() + " are held as a primary's");
+        tap.attach(c.held);
         c.start();
         return c;
     }
@@ -124,10 +128,10 @@ public final class NetConnector implements AutoCloseable {
 
     /**
      * The frames read from the guest and not yet forwarded; taken while the guest is paused for
-     * an epoch, it is that epoch's {@link NetOutputLog}. Empty on a replica, which holds nothing.
+     * an epoch, it is that epoch's {@link NetOutputLog}.
      */
     public NetOutputLog capture() {
-        return held == null ? NetOutputLog.EMPTY : new NetOutputLog(held.unforwarded());
+        return new NetOutputLog(held.unforwarded());
     }
 
     public State state() {
@@ -142,11 +146,7 @@ public final class NetConnector implements AutoCloseable {
     private void pumpFromGuest() {
         try {
             for (byte[] frame = qemu.read(); frame != null; frame = qemu.read()) {
-                if (held != null) {
-                    held.transmitted(frame, tap);
-                } else {
-                    forward(frame);
-                }
+                held.transmitted(frame, tap);
             }
             qemuClosed();
         } catch (IOException e) {
@@ -213,7 +213,7 @@ public final class NetConnector implements AutoCloseable {
     }
 
     private int heldCount() {
-        return held == null ? 0 : held.unforwarded().size();
+        return held.unforwarded().size();
     }
 
     @Override
@@ -228,14 +228,12 @@ public final class NetConnector implements AutoCloseable {
         // the reader ends on the closed stream first, so it never offers the tap a detached ring
         join(fromGuest);
         join(toGuest);
-        if (held != null) {
-            held.close();
-            tap.detach(held);
-            int left = heldCount();
-            if (left > 0) {
-                log.println("net connector: closed " + qemu.name() + " with " + left
-                        + " frame(s) of the guest never forwarded: their epochs were not acknowledged");
-            }
+        held.close();
+        tap.detach(held);
+        int left = heldCount();
+        if (left > 0) {
+            log.println("net connector: closed " + qemu.name() + " with " + left
+                    + " frame(s) of the guest never forwarded: their epochs were not acknowledged");
         }
     }
 

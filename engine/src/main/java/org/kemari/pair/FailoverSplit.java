@@ -52,11 +52,11 @@ final class FailoverSplit {
     /** The line, once the replica runs: every stage in milliseconds, then the total. */
     String line() {
         return String.format(Locale.ROOT, "failover split: detection %s ms (the primary's last word to the stream declared ended),"
-                        + " lease %s ms%s, switch to serving %s ms, device re-attach %s ms, device model %s ms, unpause %s ms;"
+                        + " lease %s ms%s, switch to serving %s ms, device model %s ms, device re-attach %s ms, unpause %s ms;"
                         + " %s ms in all",
                 ms(lastHeard, declared), ms(declared, leaseTaken), waitedForRequest ? " (with the wait for 'kemari failover')" : "",
-                ms(leaseTaken, serving), ms(serving, devicesAttached), ms(devicesAttached, deviceModelReady),
-                ms(deviceModelReady, unpaused),
+                ms(leaseTaken, serving), ms(serving, deviceModelReady), ms(deviceModelReady, devicesAttached),
+                ms(devicesAttached, unpaused),
                 ms(lastHeard, unpaused));
     }
 

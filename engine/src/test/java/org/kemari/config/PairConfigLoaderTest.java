@@ -130,12 +130,30 @@ class PairConfigLoaderTest {
     void anEmulatedDiskIsThisHostsOwnImageAndHoldsNothing() {
         String emulated = "security:\n  insecure: true\ndevices:\n  disk: web1.img\n  nbd: /run/kemari/web1.nbd\n";
         Devices d = parse(minimal(emulated + "tap: []\nunsafe: true\n")).devices();
-        assertThat(d).isEqualTo(new Devices(dir.resolve("web1.img"), null, Path.of("/run/kemari/web1.nbd")));
+        assertThat(d).isEqualTo(new Devices(dir.resolve("web1.img"), null, Path.of("/run/kemari/web1.nbd"), null));
         assertThat(d.emulated()).isTrue();
         assertThat(failure(minimal(emulated)).getMessage()).contains("tap lists block").contains("each host keeps its own image");
         assertThat(failure(minimal(emulated + "tap: net\n")).getMessage()).contains("tap lists net, but devices has no net");
         assertThat(failure(minimal(emulated.replace("/run/kemari/web1.nbd", "web1.nbd") + "tap: []\nunsafe: true\n")).getMessage())
                 .startsWith("pair.yaml:10:").contains("NBD socket web1.nbd must be an absolute path");
+    }
+
+    @Test
+    void anEmulatedNicNeedsItsSocketAndWhereItsFramesGo() {
+        String both = "security:\n  insecure: true\ndevices:\n  disk: web1.img\n  nbd: /run/kemari/web1.nbd\n";
+        Devices d = parse(minimal(both + "  netdev: /run/kemari/web1.net\n  net: gw:9000\ntap: net\n")).devices();
+        assertThat(d).isEqualTo(new Devices(dir.resolve("web1.img"), new Endpoint("gw", 9000), Path.of("/run/kemari/web1.nbd"),
+                Path.of("/run/kemari/web1.net")));
+        assertThat(d.deviceModelArgs()).containsExactly("-drive",
+                "driver=raw,file.driver=nbd,file.server.type=unix,file.server.path=/run/kemari/web1.nbd,file.reconnect-delay=10,if=ide",
+                "-netdev", "stream,id=kemari-net0,server=on,addr.type=unix,addr.path=/run/kemari/web1.net",
+                "-device", "e1000,netdev=kemari-net0");
+        assertThat(failure(minimal(both + "  netdev: /run/kemari/web1.net\ntap: net\n")).getMessage())
+                .contains("missing required key 'devices.net'");
+        assertThat(failure(minimal(both + "  net: gw:9000\ntap: net\n")).getMessage())
+                .contains("devices.net with devices.nbd needs devices.netdev");
+        assertThat(failure(minimal("security:\n  insecure: true\ndevices:\n  disk: a.img\n  net: gw:9\n  netdev: /run/n\n"))
+                .getMessage()).contains("devices.netdev is QEMU's emulated NIC").contains("needs devices.nbd");
     }
 
     @Test

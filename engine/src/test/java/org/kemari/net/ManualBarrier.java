@@ -2,8 +2,12 @@ package org.kemari.net;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import org.kemari.tap.EventTap;
 import org.kemari.tap.ReleaseBarrier;
+import org.kemari.tap.RequestKind;
+import org.kemari.tap.SyncMode;
 
 /** A replication engine whose epochs the test acknowledges by hand. */
 final class ManualBarrier implements ReleaseBarrier {
@@ -37,5 +41,21 @@ final class ManualBarrier implements ReleaseBarrier {
 
     synchronized int requested() {
         return syncs.size();
+    }
+
+    /** A tap as a degraded primary has one: no secondary answers, so its barrier lets every frame go at once. */
+    static EventTap degradedTap() {
+        ReleaseBarrier degraded = new ReleaseBarrier() {
+            @Override
+            public CompletableFuture<Long> syncNow() {
+                return CompletableFuture.completedFuture(-1L);
+            }
+
+            @Override
+            public CompletableFuture<Long> nextEpoch() {
+                return syncNow();
+            }
+        };
+        return new EventTap(degraded, SyncMode.EVENT, Set.of(RequestKind.DeviceClass.NET), () -> true, System::nanoTime);
     }
 }

@@ -94,8 +94,10 @@ class NetConnectorQemuTest {
         startQemu(guestSide, wireSide);
         endpoint = FakePeer.endpoint();
         PrintStream log = new PrintStream(new ByteArrayOutputStream(), true, UTF_8);
-        NetConnector.afterFailover(guestSide, NetConnector.ETHERNET_MAX_FRAME, endpoint.address(), NetOutputLog.EMPTY, log).close();
-        connector = NetConnector.afterFailover(guestSide, NetConnector.ETHERNET_MAX_FRAME, endpoint.address(), NetOutputLog.EMPTY, log);
+        NetConnector.afterFailover(guestSide, NetConnector.ETHERNET_MAX_FRAME, endpoint.address(), NetOutputLog.EMPTY,
+                ManualBarrier.degradedTap(), log).close();
+        connector = NetConnector.afterFailover(guestSide, NetConnector.ETHERNET_MAX_FRAME, endpoint.address(), NetOutputLog.EMPTY,
+                ManualBarrier.degradedTap(), log);
         endpoint.accept();
         FakePeer.Connection outside = endpoint.accept();
         wire = SocketChannel.open(UnixDomainSocketAddress.of(wireSide));

@@ -50,18 +50,9 @@ class EngineMissingTest {
     }
 
     @Test
-    void anEmulatedDiskWithANetIsRefusedUntilTheConnectorIsWired(@TempDir Path dir) {
-        PairConfig pair = emulated(new Devices(dir.resolve("g1.img"), new Endpoint("127.0.0.1", 9000), dir.resolve("g1.nbd")));
-
-        assertThatThrownBy(() -> PairDevices.of(pair, backendNamed("xen"), new PrintStream(OutputStream.nullOutputStream())))
-                .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.UNSUPPORTED))
-                .hasMessageContaining("devices.net with devices.nbd");
-    }
-
-    @Test
     void anEmulatedDiskWhoseImageIsMissingIsAConfigErrorNamingIt(@TempDir Path dir) {
         Path image = dir.resolve("g1.img");
-        PairConfig pair = emulated(new Devices(image, null, dir.resolve("g1.nbd")));
+        PairConfig pair = emulated(new Devices(image, null, dir.resolve("g1.nbd"), null));
 
         assertThatThrownBy(() -> PairDevices.of(pair, backendNamed("xen"), new PrintStream(OutputStream.nullOutputStream())))
                 .isInstanceOfSatisfying(EngineException.class, e -> assertThat(e.kind()).isEqualTo(EngineException.Kind.CONFIG))

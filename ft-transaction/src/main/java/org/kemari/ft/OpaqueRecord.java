@@ -10,7 +10,8 @@ import org.kemari.ft.wire.RecordType;
 public record OpaqueRecord(Kind kind, byte[] payload) {
     public enum Kind {
         EVENT_TAP_LOG(RecordType.EVENT_TAP_LOG), RING_STATE(RecordType.RING_STATE), HVM_PLATFORM(RecordType.HVM_PLATFORM),
-        DISK_WRITES(RecordType.DISK_WRITES), DEVICE_SET(RecordType.DEVICE_SET);
+        DISK_WRITES(RecordType.DISK_WRITES), DEVICE_SET(RecordType.DEVICE_SET),
+        NET_OUTPUT(RecordType.NET_OUTPUT);
 
         private final RecordType type;
 

@@ -83,6 +83,7 @@ final class ConfigVerb implements Verb {
         if (c.devices() != null) {
             row(sb, "devices.net", c.devices().net() == null ? "none" : c.devices().net().toString());
             row(sb, "devices.nbd", c.devices().emulated() ? c.devices().nbd().toString() : "none (kemari's own backends)");
+            row(sb, "devices.netdev", c.devices().netdev() == null ? "none" : c.devices().netdev().toString());
         }
         row(sb, "replica.xl-config", c.replica() == null ? "none (backend sim only)" : c.replica().xlConfig().toString());
         row(sb, "replica.name", c.replicaName());
@@ -90,7 +91,7 @@ final class ConfigVerb implements Verb {
         c.security().files().forEach((key, path) -> row(sb, key, path.toString()));
         row(sb, "unsafe", Boolean.toString(c.unsafe()));
         if (c.devices() != null && c.devices().emulated()) {
-            sb.append("in the xl configs of the guest and of its replica (HVM, xen_platform_pci=0, no disk line for this disk):\n  ")
+            sb.append("in the xl configs of the guest and of its replica (HVM, xen_platform_pci=0, no disk or vif line for these):\n  ")
                     .append(xlDeviceModelArgs(c.devices())).append('\n');
         }
         return sb.toString();
@@ -110,6 +111,7 @@ final class ConfigVerb implements Verb {
         String devices = c.devices() == null ? "null" : new Json().field("disk", c.devices().disk().toString())
                 .raw("net", c.devices().net() == null ? "null" : Json.quote(c.devices().net().toString()))
                 .raw("nbd", c.devices().emulated() ? Json.quote(c.devices().nbd().toString()) : "null")
+                .raw("netdev", c.devices().netdev() == null ? "null" : Json.quote(c.devices().netdev().toString()))
                 .raw("device_model_args_hvm", Json.array(c.devices().deviceModelArgs().stream().map(Json::quote).toList()))
                 .toString();
         Security s = c.security();

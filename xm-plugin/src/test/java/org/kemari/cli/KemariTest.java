@@ -131,7 +131,7 @@ class KemariTest {
                 + "{\"interval_ms\":100,\"timeout_ms\":1000},\"witness\":{\"lease_file\":"
                 + "\"/srv/shared/kemari/web1.lease\",\"lease_duration_ms\":3000},\"tap\":[\"block\",\"net\"],"
                 + "\"compression\":\"lz4-delta\",\"devices\":{\"disk\":\"/srv/shared/kemari/web1.img\","
-                + "\"net\":\"gw.example.org:9000\",\"nbd\":null,\"device_model_args_hvm\":[]},\"security\":{\"kind\":\"tls\",\"tls.cert\":\""
+                + "\"net\":\"gw.example.org:9000\",\"nbd\":null,\"netdev\":null,\"device_model_args_hvm\":[]},\"security\":{\"kind\":\"tls\",\"tls.cert\":\""
                 + dir.resolve("tls/dom0.crt") + "\",\"tls.key\":\"" + dir.resolve("tls/dom0.key") + "\",\"tls.ca\":\""
                 + dir.resolve("tls/ca.crt") + "\"},\"unsafe\":false}\n");
     }
@@ -149,7 +149,7 @@ class KemariTest {
                         + "file.server.path=/run/kemari/web1.nbd,file.reconnect-delay=10,if=ide\" ]\n");
         assertThat(kemari("config", "check", f.toString(), "--json").out())
                 .contains("\"devices\":{\"disk\":\"/srv/web1.img\",\"net\":null,\"nbd\":\"/run/kemari/web1.nbd\","
-                        + "\"device_model_args_hvm\":[\"-drive\",\"driver=raw,");
+                        + "\"netdev\":null,\"device_model_args_hvm\":[\"-drive\",\"driver=raw,");
     }
 
     @Test

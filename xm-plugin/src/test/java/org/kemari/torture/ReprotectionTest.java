@@ -35,7 +35,7 @@ class ReprotectionTest {
             assertThat(lab.state("secondary").orElseThrow().role()).as("unprotected until a receiver returns").isEqualTo(PairRole.SECONDARY);
             assertThat(java.nio.file.Files.readString(lab.pair().log("secondary")))
                     .as("the secondary's own account of the failover").containsPattern("failover split: detection [0-9.]+ ms .*"
-                            + " lease [0-9.]+ ms, switch to serving [0-9.]+ ms, device re-attach [0-9.]+ ms, device model [0-9.]+ ms, unpause [0-9.]+ ms; [0-9.]+ ms in all");
+                            + " lease [0-9.]+ ms, switch to serving [0-9.]+ ms, device model [0-9.]+ ms, device re-attach [0-9.]+ ms, unpause [0-9.]+ ms; [0-9.]+ ms in all");
 
             // the old host comes back as a receiver on its own endpoint
             lab.pair().returnPrimaryAsSecondary();

@@ -187,6 +187,7 @@ final class EpochAssembler {
             case HVM_PLATFORM -> staged.opaque.add(new OpaqueRecord(OpaqueRecord.Kind.HVM_PLATFORM, bytes(r)));
             case DISK_WRITES -> staged.opaque.add(new OpaqueRecord(OpaqueRecord.Kind.DISK_WRITES, bytes(r)));
             case DEVICE_SET -> staged.opaque.add(new OpaqueRecord(OpaqueRecord.Kind.DEVICE_SET, bytes(r)));
+            case NET_OUTPUT -> staged.opaque.add(new OpaqueRecord(OpaqueRecord.Kind.NET_OUTPUT, bytes(r)));
             default -> throw protocol(r, "not allowed inside an epoch");
         }
         return Step.CONTINUE;

@@ -134,6 +134,7 @@ final class EpochCapture {
             case RING_STATE -> Stage.RING_STATE;
             case HVM_PLATFORM, DEVICE_SET -> Stage.HVM_PLATFORM;
             case DISK_WRITES -> Stage.DISK_WRITES;
+            case NET_OUTPUT -> Stage.NET_OUTPUT;
         };
         return times.lap(stage, start);
     }

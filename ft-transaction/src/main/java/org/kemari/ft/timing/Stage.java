@@ -32,6 +32,8 @@ public enum Stage {
     HVM_PLATFORM("hvm-platform", true),
     /** The contributor that cuts the guest's disk-write log (DISK_WRITES). */
     DISK_WRITES("disk-writes", true),
+    /** The contributor that takes the emulated NIC's held frames (NET_OUTPUT). */
+    NET_OUTPUT("net-output", true),
     /** Contributors undoing their quiesce (none does today: QEMU resumes its devices itself after the save). */
     RESUME("resume", true),
     /** The unpause hypercall. */

@@ -21,7 +21,8 @@ public enum RecordType {
     PHYSMAP(0x0000000D),
     DISK_WRITES(0x0000000E),
     HANDOVER(0x0000000F),
-    DEVICE_SET(0x00000010);
+    DEVICE_SET(0x00000010),
+    NET_OUTPUT(0x00000011);
 
     public static final int OPTIONAL_BIT = 0x80000000;
 
