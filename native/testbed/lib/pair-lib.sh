@@ -1,9 +1,12 @@
 # Helpers for cases that run a Kemari pair in dom0 (both daemons on this host over 127.0.0.1,
-# memory only: tap: [], unsafe: true). Sourced after case-lib.sh. The case sets W (a work
-# directory), and may set PAIR_FAIL (the function that reports a failure, default tb_fail).
-# Publishes RX and PX, the pids of `kemari receive` and `kemari protect`.
+# memory only: tap: [], unsafe: true, unless the case writes configs of its own). Sourced after
+# case-lib.sh. The case sets W (a work directory), and may set PAIR_FAIL (the function that
+# reports a failure, default tb_fail), PAIR_NAME (the pair, default g1), PAIR_RX_CONFIG and
+# PAIR_PX_CONFIG (each daemon's config, default $W/g1.yaml) and PAIR_PX_ARGS (more arguments
+# for protect). Publishes RX and PX, the pids of `kemari receive` and `kemari protect`.
 
 PAIR_FAIL=${PAIR_FAIL:-tb_fail}
+PAIR_NAME=${PAIR_NAME:-g1}
 RX="" PX=""
 # C2 dies with SIGILL under this emulator; serial GC: two JVMs share dom0's two vcpus
 PAIR_JOPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx384m -XX:MaxDirectMemorySize=256m"
@@ -63,7 +66,8 @@ pair_start() {
   local deadline
   # exec: $! must be the JVM itself, or a SIGSTOP (the case freezing a "dead" primary) would stop
   # only the subshell around it
-  (exec "$PAIR_JAVA" $PAIR_JOPTS $(pair_jfr receive) -jar "$PAIR_JAR" receive -e --config "$W/g1.yaml" --state-dir "$W/secondary") > "$TB_OUT/receive.log" 2>&1 &
+  (exec "$PAIR_JAVA" $PAIR_JOPTS $(pair_jfr receive) -jar "$PAIR_JAR" receive -e --config "${PAIR_RX_CONFIG:-$W/g1.yaml}" \
+      --state-dir "$W/secondary") > "$TB_OUT/receive.log" 2>&1 &
   RX=$!
   # with JFR (KEMARI_TB_JFR=1) the JVM spent 53-89 s under emulation before it ran kemari (2026-12-07)
   local listen_s=120
@@ -74,19 +78,21 @@ pair_start() {
     [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ] || $PAIR_FAIL "kemari receive not listening after $listen_s s"
     sleep 0.5
   done
-  (exec "$PAIR_JAVA" $PAIR_JOPTS $(pair_jfr protect) -jar "$PAIR_JAR" protect -e --config "$W/g1.yaml" --state-dir "$W/primary") > "$TB_OUT/protect.log" 2>&1 &
+  # shellcheck disable=SC2086
+  (exec "$PAIR_JAVA" $PAIR_JOPTS $(pair_jfr protect) -jar "$PAIR_JAR" protect -e --config "${PAIR_PX_CONFIG:-$W/g1.yaml}" \
+      --state-dir "$W/primary" ${PAIR_PX_ARGS:-}) > "$TB_OUT/protect.log" 2>&1 &
   PX=$!
 }
 
-pair_epoch() { sed -n 's/^epoch=//p' "$W/$1/g1.state" 2>/dev/null | grep . || echo -1; }
-pair_phase() { sed -n 's/^phase=//p' "$W/$1/g1.state" 2>/dev/null; }
+pair_epoch() { sed -n 's/^epoch=//p' "$W/$1/$PAIR_NAME.state" 2>/dev/null | grep . || echo -1; }
+pair_phase() { sed -n 's/^phase=//p' "$W/$1/$PAIR_NAME.state" 2>/dev/null; }
 
 # pair_stages primary|secondary: that daemon's stage times from `kemari status --json` (kept in
 # $TB_OUT/status-SIDE.json), one line per stage in ms; the JSON's field order is its contract
 # (docs/kemari.1.md), so no JSON tool is needed in dom0. While the daemon runs only.
 pair_stages() {
   local json="$TB_OUT/status-$1.json"
-  pair_kemari status --json --pair g1 --state-dir "$W/$1" > "$json" || { tb_say "kemari status --json failed for the $1"; return 0; }
+  pair_kemari status --json --pair "$PAIR_NAME" --state-dir "$W/$1" > "$json" || { tb_say "kemari status --json failed for the $1"; return 0; }
   grep -o '"[a-z-]*":{"count":[0-9]*,"window":[0-9]*,"p50_ns":[0-9]*,"p90_ns":[0-9]*,"p99_ns":[0-9]*,"max_ns":[0-9]*' "$json" \
     | awk -F'[":,{]+' -v side="$1" 'BEGIN { printf "%-9s %-14s %7s %9s %9s %9s %9s\n", side, "stage", "count", "p50 ms", "p90 ms", "p99 ms", "max ms" }
         { printf "%-9s %-14s %7d %9.3f %9.3f %9.3f %9.3f\n", side, $2, $4, $8 / 1e6, $10 / 1e6, $12 / 1e6, $14 / 1e6 }'
@@ -99,7 +105,7 @@ pair_wait_epoch() {
     kill -0 "$RX" 2>/dev/null || $PAIR_FAIL "kemari receive exited: $(tail -3 "$TB_OUT/receive.log")"
     kill -0 "$PX" 2>/dev/null || $PAIR_FAIL "kemari protect exited: $(tail -3 "$TB_OUT/protect.log")"
     # a guest the emulator killed (Xen: Triple fault) would otherwise cost the whole wait
-    tb_guest_alive || tb_fail "g1 died while $1 was at epoch $(pair_epoch "$1"); protect: $(tail -1 "$TB_OUT/protect.log")"
+    tb_guest_alive || tb_fail "$TB_GUEST died while $1 was at epoch $(pair_epoch "$1"); protect: $(tail -1 "$TB_OUT/protect.log")"
     [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ] \
       || $PAIR_FAIL "$1 at epoch $(pair_epoch "$1") ($(pair_phase "$1")) after $3 s, wanted $2; protect: $(tail -2 "$TB_OUT/protect.log")"
     n=$((n + 1)); [ $((n % 60)) = 0 ] && tb_say "waiting: $1 at epoch $(pair_epoch "$1") ($(pair_phase "$1"))"
