@@ -49,9 +49,10 @@ public record Devices(Path disk, Endpoint net, Path nbd, Path netdev) {
         List<String> args = new ArrayList<>(List.of("-drive", "driver=raw,file.driver=nbd,file.server.type=unix,file.server.path="
                 + nbd + ",file.reconnect-delay=" + NBD_RECONNECT_SECONDS + ",if=ide"));
         if (netdev != null) {
-            // QEMU listens: its 7.2 stream netdev cannot reconnect as a client
+            // QEMU listens: its 7.2 stream netdev cannot reconnect as a client. No option ROM: with
+            // the NIC's iPXE ROM the guest's firmware tried a network boot and never booted its kernel
             args.addAll(List.of("-netdev", "stream,id=" + NETDEV_ID + ",server=on,addr.type=unix,addr.path=" + netdev,
-                    "-device", "e1000,netdev=" + NETDEV_ID));
+                    "-device", "e1000,netdev=" + NETDEV_ID + ",romfile="));
         }
         return List.copyOf(args);
     }

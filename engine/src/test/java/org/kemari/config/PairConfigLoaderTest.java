@@ -147,7 +147,7 @@ class PairConfigLoaderTest {
         assertThat(d.deviceModelArgs()).containsExactly("-drive",
                 "driver=raw,file.driver=nbd,file.server.type=unix,file.server.path=/run/kemari/web1.nbd,file.reconnect-delay=10,if=ide",
                 "-netdev", "stream,id=kemari-net0,server=on,addr.type=unix,addr.path=/run/kemari/web1.net",
-                "-device", "e1000,netdev=kemari-net0");
+                "-device", "e1000,netdev=kemari-net0,romfile=");
         assertThat(failure(minimal(both + "  netdev: /run/kemari/web1.net\ntap: net\n")).getMessage())
                 .contains("missing required key 'devices.net'");
         assertThat(failure(minimal(both + "  net: gw:9000\ntap: net\n")).getMessage())

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.kemari.config.Devices;
+import org.kemari.config.Endpoint;
 import org.kemari.xen.HypervisorProvider;
 import org.kemari.xen.Hypervisors;
 
@@ -358,11 +360,11 @@ class KemariTest {
     @Test
     void devicesFromOptionsComeTogether() throws IOException {
         assumeTrue(backendPresent("sim"), "the sim backend is not in this build");
-        List<String> seen = new ArrayList<>();
+        List<Devices> seen = new ArrayList<>();
         Engine engine = new TestEngine() {
             @Override
             public ExitCode receive(PairSession s) {
-                seen.add(s.pair().devices().toString());
+                seen.add(s.pair().devices());
                 return ExitCode.OK;
             }
         };
@@ -371,7 +373,7 @@ class KemariTest {
         List<String> args = new ArrayList<>(List.of(base));
         args.addAll(List.of("--disk", "g.img", "--net", "sink:9"));
         assertThat(Run.of(engine, dir.resolve("state"), args.toArray(String[]::new)).code()).isZero();
-        assertThat(seen).containsExactly("Devices[disk=" + Path.of("g.img").toAbsolutePath() + ", net=sink:9, nbd=null]");
+        assertThat(seen).containsExactly(new Devices(Path.of("g.img").toAbsolutePath(), new Endpoint("sink", 9)));
 
         List<String> half = new ArrayList<>(List.of(base));
         half.addAll(List.of("--disk", "g.img"));
