@@ -33,8 +33,9 @@ EPOCHS=${KEMARI_IO_EPOCHS:-50}
 AFTER=${KEMARI_IO_AFTER:-20}
 DISK_MIB=16
 CHECKER_PORT=9411
-CON=/var/log/xen/guest-io1-serial.log
-RCON=/var/log/xen/guest-io1-replica-serial.log
+# in the case's own directory, which the host sees while the case runs
+CON=$TB_OUT/io1-serial.log
+RCON=$TB_OUT/io1-replica-serial.log
 mkdir -p "$W/p" "$W/s"
 truncate -s ${DISK_MIB}M "$W/p/disk.img" "$W/s/disk.img"
 rm -f "$CON" "$RCON"
@@ -50,7 +51,6 @@ cleanup() {
   local d
   for d in io1 io1-replica; do xl list "$d" > /dev/null 2>&1 && { tb_say "destroying $d"; xl destroy "$d"; }; done
   xl vcpu-pin Domain-0 all all
-  cp "$CON" "$TB_OUT/io1-serial.log" 2>/dev/null; cp "$RCON" "$TB_OUT/io1-replica-serial.log" 2>/dev/null
   tb_restore
 }
 trap cleanup EXIT
@@ -140,11 +140,13 @@ done
 tb_say "protected $(awk -v a="$(tb_up)" -v b="$t0" 'BEGIN{printf "%.1f", a-b}') s after the receiver started: $(grep -a 'whole disk' "$TB_OUT/protect.log" | tail -1)"
 # the e1000 took 25-85 s of guest time to load under emulation; the first write follows
 deadline=$(( $(cut -d. -f1 /proc/uptime) + 900 ))
+n=0
 until [ "$(acked)" -ge 5 ]; do
   tb_guest_alive || tb_fail "io1 died before its first acknowledgements"
+  n=$((n + 1)); [ $((n % 60)) = 0 ] && tb_say "waiting for acknowledgements: epoch $(pair_epoch secondary), io1 says: $(tr -d '\r' < "$CON" | grep -a GUEST | tail -1)"
   kill -0 "$PX" 2>/dev/null || fail "kemari protect exited: $(tail -3 "$TB_OUT/protect.log")"
   [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ] \
-    || fail "the checker has $(acked) acknowledged writes 900 s after protection; io1's console: $(tr -d '\r' < "$CON" | grep -a GUEST | tail -3)"
+    || fail "the checker has $(acked) acknowledged writes 900 s after protection; io1's console ends: $(tr -d '\r' < "$CON" | tail -c 400)"
   sleep 1
 done
 tb_say "acknowledgements flow: $(acked) at epoch $(pair_epoch secondary)"
