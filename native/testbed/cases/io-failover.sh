@@ -117,8 +117,13 @@ until grep -q "listening on" "$TB_OUT/checker.log"; do
 done
 acked() { cat "$W/acked" 2>/dev/null || echo 0; }
 
+# The primary first, the receiver once io1 is writing: as an administrator starts a pair for a
+# guest that runs (until a secondary answers, io1's frames go out unheld and its writes are only
+# on the primary's disk, which the initial copy then brings over). Kemari's first epochs taken
+# while the guest was still in its firmware left it there (two runs, 2026-12-07): not explained
+# yet, see docs/testbed.md.
 t0=$(tb_up)
-pair_start
+pair_start_primary
 deadline=$(( $(cut -d. -f1 /proc/uptime) + 300 ))
 until xl domid io1 > /dev/null 2>&1; do
   kill -0 "$PX" 2>/dev/null || fail "kemari protect --create exited: $(tail -3 "$TB_OUT/protect.log")"
@@ -126,8 +131,24 @@ until xl domid io1 > /dev/null 2>&1; do
   sleep 0.5
 done
 export TB_GUEST=io1 TB_GUEST_DOMID; TB_GUEST_DOMID=$(xl domid io1)
-tb_say "io1 is dom $TB_GUEST_DOMID, created by kemari protect $(awk -v a="$(tb_up)" -v b="$t0" 'BEGIN{printf "%.1f", a-b}') s after the receiver started"
+tb_say "io1 is dom $TB_GUEST_DOMID, created by kemari protect $(awk -v a="$(tb_up)" -v b="$t0" 'BEGIN{printf "%.1f", a-b}') s after it started"
 xl vcpu-pin Domain-0 all 0 && xl vcpu-pin io1 all 1 && tb_say "pinned dom0 to pCPU 0, io1 to pCPU 1"
+# the e1000 took 25-85 s of guest time to load under emulation; the first write follows
+deadline=$(( $(cut -d. -f1 /proc/uptime) + 900 ))
+n=0
+until [ "$(acked)" -ge 5 ]; do
+  tb_guest_alive || tb_fail "io1 died before its first acknowledgements"
+  kill -0 "$PX" 2>/dev/null || fail "kemari protect exited: $(tail -3 "$TB_OUT/protect.log")"
+  n=$((n + 1))
+  [ $((n % 60)) = 0 ] && tb_say "waiting for acknowledgements: io1 $(xl list io1 | awk 'NR==2{print $5}'), QEMU" \
+    "$(timeout 20 xl qemu-monitor-command io1 'info status' 2>&1 | tr -d '\r' | tr '\n' ' '); console: $(tr -d '\r' < "$CON" | grep -a GUEST | tail -1)"
+  [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ] \
+    || fail "the checker has $(acked) acknowledged writes 900 s after io1 was created; io1's console ends: $(tr -d '\r' < "$CON" | tail -c 400)"
+  sleep 1
+done
+tb_say "acknowledgements flow, unprotected: $(acked); starting the receiver"
+t1=$(tb_up)
+pair_start_receiver
 
 # the memory sync, then the live disk copy; the pair is protected once both have arrived
 deadline=$(( $(cut -d. -f1 /proc/uptime) + 1200 ))
@@ -137,19 +158,7 @@ until grep -aq "protected from" "$TB_OUT/protect.log"; do
   [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ] || fail "not protected 1200 s after the start: $(tail -2 "$TB_OUT/protect.log")"
   sleep 1
 done
-tb_say "protected $(awk -v a="$(tb_up)" -v b="$t0" 'BEGIN{printf "%.1f", a-b}') s after the receiver started: $(grep -a 'whole disk' "$TB_OUT/protect.log" | tail -1)"
-# the e1000 took 25-85 s of guest time to load under emulation; the first write follows
-deadline=$(( $(cut -d. -f1 /proc/uptime) + 900 ))
-n=0
-until [ "$(acked)" -ge 5 ]; do
-  tb_guest_alive || tb_fail "io1 died before its first acknowledgements"
-  n=$((n + 1)); [ $((n % 60)) = 0 ] && tb_say "waiting for acknowledgements: epoch $(pair_epoch secondary), io1 says: $(tr -d '\r' < "$CON" | grep -a GUEST | tail -1)"
-  kill -0 "$PX" 2>/dev/null || fail "kemari protect exited: $(tail -3 "$TB_OUT/protect.log")"
-  [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ] \
-    || fail "the checker has $(acked) acknowledged writes 900 s after protection; io1's console ends: $(tr -d '\r' < "$CON" | tail -c 400)"
-  sleep 1
-done
-tb_say "acknowledgements flow: $(acked) at epoch $(pair_epoch secondary)"
+tb_say "protected $(awk -v a="$(tb_up)" -v b="$t1" 'BEGIN{printf "%.1f", a-b}') s after the receiver started: $(grep -a 'whole disk' "$TB_OUT/protect.log" | tail -1)"
 e0=$(pair_epoch secondary)
 pair_wait_epoch secondary $((e0 + EPOCHS)) 1500
 before=$(acked) epoch=$(pair_epoch secondary)

@@ -63,6 +63,11 @@ pair_kemari() { "$PAIR_JAVA" $PAIR_JOPTS -jar "$PAIR_JAR" "$@"; }
 
 # pair_start: the receiver (until it listens, 120 s at most, 300 s with JFR), then the primary.
 pair_start() {
+  pair_start_receiver
+  pair_start_primary
+}
+
+pair_start_receiver() {
   local deadline
   # exec: $! must be the JVM itself, or a SIGSTOP (the case freezing a "dead" primary) would stop
   # only the subshell around it
@@ -78,6 +83,9 @@ pair_start() {
     [ "$(cut -d. -f1 /proc/uptime)" -lt $deadline ] || $PAIR_FAIL "kemari receive not listening after $listen_s s"
     sleep 0.5
   done
+}
+
+pair_start_primary() {
   # shellcheck disable=SC2086
   (exec "$PAIR_JAVA" $PAIR_JOPTS $(pair_jfr protect) -jar "$PAIR_JAR" protect -e --config "${PAIR_PX_CONFIG:-$W/g1.yaml}" \
       --state-dir "$W/primary" ${PAIR_PX_ARGS:-}) > "$TB_OUT/protect.log" 2>&1 &
