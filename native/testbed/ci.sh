@@ -3,13 +3,15 @@
 # missing, build (or reuse) the images, boot Xen once for all cases, then retry -- once, one
 # boot each -- every case whose failure the logs blame on the emulator, and print a summary.
 #
-# Usage: native/testbed/ci.sh [CASE[@GUEST]...]   (default: smoke jna-smoke tck protect@hvm-nopv, from
-#        native/testbed/cases/; one boot per guest type, in the order they first appear)
+# Usage: native/testbed/ci.sh [CASE[@GUEST]...]   (default: smoke jna-smoke tck protect@hvm-nopv
+#        io-failover@hvm-nopv io-freeze@hvm-nopv, from native/testbed/cases/; one boot per guest
+#        type, in the order they first appear)
 # Environment:
-#   KEMARI_TB_BUDGET      total seconds for the stage, install included (default 2700: a PVH boot
+#   KEMARI_TB_BUDGET      total seconds for the stage, install included (default 4200: a PVH boot
 #                         for three cases, ~4-5 min, an HVM boot for protect, ~7 min on a fast
-#                         emulator and ~25 min on a slow one, and room for a retry on a fast day;
-#                         see docs/testbed.md, "Budget")
+#                         emulator and ~25 min on a slow one, then io-failover and io-freeze in
+#                         the same boot, ~8 min each on the emulator of 2026-12-07, and room for a
+#                         retry on a fast day; see docs/testbed.md, "Budget")
 #   KEMARI_TB_CASE_LIMIT  seconds per case inside dom0 (default 1800: protect, the longest case,
 #                         syncs, runs 100+ epochs, measures clock rates over them, pauses quietly
 #                         and compares every frame; it took ~550 s on the emulator of 2026-12-06,
@@ -37,7 +39,7 @@ TB_HOME=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lib/classify.sh
 . "$TB_HOME/lib/classify.sh"
 
-BUDGET=${KEMARI_TB_BUDGET:-2700}
+BUDGET=${KEMARI_TB_BUDGET:-4200}
 CASE_LIMIT=${KEMARI_TB_CASE_LIMIT:-1800}
 RETRY_MIN=${KEMARI_TB_RETRY_MIN:-360}
 GUEST=${KEMARI_TB_GUEST:-pvh}
@@ -46,7 +48,8 @@ HVM_RATE=${KEMARI_TB_HVM_RATE:-100}
 # protect runs on an HVM guest without PV drivers: a PVH replica was once two bytes off its
 # paused primary, most likely where Xen writes the guest's vcpu_info without logging it dirty
 # (docs/testbed.md, "Not done / pending")
-[ $# -gt 0 ] || set -- smoke jna-smoke tck protect@hvm-nopv
+# io-failover and io-freeze build their own guest and must come after protect, which uses g1
+[ $# -gt 0 ] || set -- smoke jna-smoke tck protect@hvm-nopv io-failover@hvm-nopv io-freeze@hvm-nopv
 CASES="" GUESTS=""
 for c in "$@"; do
   [[ $c = *@* ]] || c=$c@$GUEST

@@ -321,16 +321,19 @@ final class SecondarySide {
         log.println("kemari: receive: " + pair.name() + ": lease generation " + witness.generation() + " taken; replaying "
                 + (held == null ? "unanswered requests" : held.heldCount() + " held request(s) and any other unanswered")
                 + " on the replicated rings; unpausing dom " + replica + " at " + epoch);
-        // the device model first: a device served through it (the emulated NIC's stream) must reach the restarted QEMU
-        platform.restore(hv, replica);
-        split.deviceModelReady();
-        AutoCloseable served = devices.reattach(hv, replica, gate);
+        AutoCloseable served = null;
         try {
+            // the device model first: a device served through it (the emulated NIC's stream) must reach the restarted QEMU
+            platform.restore(hv, replica);
+            split.deviceModelReady();
+            served = devices.reattach(hv, replica, gate);
             split.devicesAttached();
             hv.unpause(replica);
             split.unpaused();
         } catch (Exception e) {
-            served.close();
+            if (served != null) {
+                served.close();
+            }
             throw new IllegalStateException("failover of dom " + replica + " failed: " + e.getMessage(), e);
         }
         phase.failoverServed();
